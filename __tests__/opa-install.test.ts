@@ -10,6 +10,7 @@ import {
   readdir,
   readFile,
   rm,
+  stat,
   symlink,
   writeFile
 } from 'node:fs/promises'
@@ -154,7 +155,9 @@ describe('download', () => {
 
   it('accepts a leading v and a matching pinned sha256 (any case)', async () => {
     await serve()
-    const opa = await install({ version: `v${VERSION}`, sha256: server.sha256.toUpperCase() })
+    const opa = await timed('fresh download + verify + cache', () =>
+      install({ version: `v${VERSION}`, sha256: server.sha256.toUpperCase() })
+    )
     expect(opa.source).toBe('download')
     expect(opa.version).toBe(VERSION)
   })
@@ -162,9 +165,31 @@ describe('download', () => {
   it('names the Windows asset and caches it as opa.exe', async () => {
     // The Linux binary stands in for the Windows one: what is tested is the naming end to end.
     await serve(realOpa, ['opa_windows_amd64.exe'])
-    const opa = await install({ platform: 'win32' })
+    const opa = await timed('fresh download + verify + cache', () => install({ platform: 'win32' }))
     expect(opa.path).toBe(path.join(cachedDir(), 'opa.exe'))
     expect(server.requests[0].path).toBe(server.pathOf('opa_windows_amd64.exe'))
+  })
+})
+
+describe('the release server', () => {
+  it('answers like github.com: a 302 to an objects URL, then the bytes', async () => {
+    await serve()
+    const first = await fetch(binaryUrl(), { redirect: 'manual' })
+    expect(first.status).toBe(302)
+    const location = first.headers.get('location') ?? ''
+    expect(location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/github-production-release-asset\//)
+
+    const asset = await fetch(location)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toBe('application/octet-stream')
+    expect(asset.headers.get('content-length')).toBe(String((await stat(realOpa)).size))
+    expect((await asset.arrayBuffer()).byteLength).toBe((await stat(realOpa)).size)
+
+    const checksum = await fetch(`${binaryUrl()}.sha256`)
+    expect(await checksum.text()).toBe(`${server.sha256}  ${ASSET}\n`)
+    const unknown = await fetch(`${server.url}${server.pathOf('opa_plan9_amd64')}`)
+    expect(unknown.status).toBe(404)
+    expect(() => server.inject('/nope', { kind: 'wrong-digest' })).toThrow('/nope is not served')
   })
 })
 
