@@ -144,7 +144,7 @@ export function describeGitHubError(error: unknown, now: Date = new Date()): str
   }
   const resetsAt = rateLimitResetsAt(error)
   if (resetsAt) {
-    const minutes = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 60_000))
+    const minutes = Math.max(1, Math.round((resetsAt.getTime() - now.getTime()) / 60_000))
     return `GitHub API rate limit exhausted (${githubMessage(error)}); it resets at ${resetsAt.toISOString()}, in about ${minutes} min`
   }
   if (/secondary rate limit/i.test(githubMessage(error))) {

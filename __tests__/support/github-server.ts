@@ -197,11 +197,15 @@ export interface GitHubServer {
   token: string
   state: GitHubState
   requests: RecordedRequest[]
-  /** Answer the next `times` (default 1) requests to `route` (or any route) with `fault`. */
+  /**
+   * Answer the next `times` (default 1) requests to `route` (or any route) with `fault`. With
+   * `landed`, the request takes effect before the fault is answered, as when GitHub's front end
+   * times out on a write that its back end completed.
+   */
   inject(
     route: Route | '*',
     fault: FaultKind,
-    options?: { times?: number; retryAfter?: number }
+    options?: { times?: number; retryAfter?: number; landed?: boolean }
   ): void
   /** Give `token`'s primary rate limit `remaining` requests, resetting in `resetInSeconds`. */
   setRateLimit(limit: { remaining: number; resetInSeconds: number; token?: string }): void
@@ -226,6 +230,7 @@ interface Fault {
   kind: FaultKind
   remaining: number
   retryAfter: number
+  landed: boolean
 }
 
 interface RateLimitBucket {
@@ -564,7 +569,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       )
       if (fault) {
         fault.remaining -= 1
-        throw faultError(fault, docs)
+        if (!fault.landed) throw faultError(fault, docs)
       }
       if (bucket.remaining <= 0) {
         throw gitHubError(
@@ -612,6 +617,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         repository: () => repositoryOf(matched.params)
       }
       const reply = handlers[matched.route](call)
+      if (fault) throw faultError(fault, docs)
       send(res, record, reply.status, reply.body, { ...headers, ...reply.headers })
     } catch (error) {
       if (error instanceof HttpError) {
@@ -633,8 +639,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     token: Object.keys(tokens)[0] as string,
     state,
     requests,
-    inject(route, kind, { times = 1, retryAfter = 1 } = {}) {
-      faults.push({ route, kind, remaining: times, retryAfter })
+    inject(route, kind, { times = 1, retryAfter = 1, landed = false } = {}) {
+      faults.push({ route, kind, remaining: times, retryAfter, landed })
     },
     setRateLimit({ remaining, resetInSeconds, token }) {
       const key = token ?? (Object.keys(tokens)[0] as string)

@@ -111,13 +111,7 @@ export async function upsertComment(
       })
       return { posted: true, action: 'updated', id: data.id, url: data.html_url }
     }
-    const { data } = await octokit.rest.issues.createComment({
-      owner: issue.owner,
-      repo: issue.repo,
-      issue_number: issue.issueNumber,
-      body: text
-    })
-    return { posted: true, action: 'created', id: data.id, url: data.html_url }
+    return await create(octokit, issue, marker, author, text)
   } catch (error) {
     if (isNotAccessible(error)) {
       return {
@@ -132,6 +126,53 @@ export async function upsertComment(
       reason: `Could not comment on ${where}: ${describeGitHubError(error)}`
     }
   }
+}
+
+/**
+ * Creates the comment. A create that fails with a 5xx may still have landed (GitHub's front end
+ * timing out on a completed write), so it is not retried blindly: look again first, and create
+ * only if the comment is still not there — a second sticky comment is worse than a slow run.
+ */
+async function create(
+  octokit: GitHubClient,
+  issue: IssueRef,
+  marker: string,
+  author: string,
+  text: string
+): Promise<CommentDelivery> {
+  const params = {
+    owner: issue.owner,
+    repo: issue.repo,
+    issue_number: issue.issueNumber,
+    body: text
+  }
+  try {
+    const { data } = await octokit.rest.issues.createComment({ ...params, request: { retries: 0 } })
+    return { posted: true, action: 'created', id: data.id, url: data.html_url }
+  } catch (error) {
+    if (!mayHaveLanded(error)) throw error
+    const landed = await findExisting(octokit, issue, marker, author)
+    if (landed && landed.body === text) {
+      return { posted: true, action: 'created', id: landed.id, url: landed.html_url }
+    }
+    if (landed) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner: issue.owner,
+        repo: issue.repo,
+        comment_id: landed.id,
+        body: text
+      })
+      return { posted: true, action: 'updated', id: data.id, url: data.html_url }
+    }
+    const { data } = await octokit.rest.issues.createComment(params)
+    return { posted: true, action: 'created', id: data.id, url: data.html_url }
+  }
+}
+
+/** A server error or a lost connection: the write may or may not have happened. */
+function mayHaveLanded(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status
+  return typeof status !== 'number' || status >= 500
 }
 
 /** Walks the comments page by page (oldest first) and stops at the first one that is ours. */
