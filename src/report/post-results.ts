@@ -48,6 +48,16 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, a timeout's AbortError). */
+function describeFetchError(error: unknown): string {
+  // Duck-typed: errors from undici may come from another realm than this module's `Error`.
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: unknown }
+  const inner = (cause ?? {}) as { message?: unknown; code?: unknown }
+  if (typeof inner.message === 'string' && inner.message !== '') return inner.message
+  if (typeof inner.code === 'string') return inner.code
+  return typeof message === 'string' ? message : String(error)
+}
+
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 export async function postResults(options: PostResultsOptions): Promise<PostResultsOutcome> {
@@ -108,8 +118,7 @@ export async function postResults(options: PostResultsOptions): Promise<PostResu
         wait = asked
       }
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause ?? error) : error
-      lastProblem = `failed: ${cause instanceof Error ? cause.message : String(cause)}`
+      lastProblem = `failed: ${describeFetchError(error)}`
     }
     if (attempt < attempts) await sleep(wait)
   }
