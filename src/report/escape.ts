@@ -83,10 +83,14 @@ export function markdownCode(text: string, max: number): string {
 
 /**
  * Untrusted text inside a raw HTML block (e.g. `<summary>`), where Markdown is not parsed and
- * backslashes would show: entities only, plus the reference neutralizing.
+ * backslashes would show: entities only, plus the reference neutralizing. Markdown punctuation
+ * becomes numeric references too, so the text stays inert even where a renderer does parse it.
  */
 export function escapeHtmlText(text: string, max: number): string {
-  return escapeHtml(neutralizeReferences(truncate(collapseWhitespace(text), max)))
+  return escapeHtml(neutralizeReferences(truncate(collapseWhitespace(text), max))).replace(
+    MARKDOWN_PUNCTUATION,
+    c => `&#${c.charCodeAt(0)};`
+  )
 }
 
 /**

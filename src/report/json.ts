@@ -6,6 +6,7 @@
  * metadata left out (`omitempty`). `GoStruct` marks the objects whose key order is fixed; every
  * other object is a map and is sorted.
  */
+import path from 'node:path'
 import type { CheckResult, CheckResultEntry, Finding, Severity } from '../findings.js'
 
 /** An object whose keys keep their order, as a Go struct's fields do. */
@@ -180,8 +181,9 @@ export function renderResultsJson(
   results: readonly CheckResult[],
   findings: readonly Finding[]
 ): string {
+  // The same file may be named `./a.yaml` in a result and `a.yaml` in its finding.
   const key = (file: string, namespace: string, severity: Severity, msg: string): string =>
-    JSON.stringify([file, namespace, severity, msg])
+    JSON.stringify([path.posix.normalize(file.replace(/\\/g, '/')), namespace, severity, msg])
   const pending = new Map<string, Finding[]>()
   const matched = new Set<Finding>()
   for (const finding of findings) {
