@@ -1,0 +1,247 @@
+package lib_test
+
+import data.lib.config
+import data.lib.dates
+import data.lib.images
+import data.lib.network
+import data.lib.testing
+import data.lib.util
+
+# 2026-01-01T12:00:00Z
+new_year := 1767268800000000000
+
+privileged := {
+	"apiVersion": "v1",
+	"kind": "Pod",
+	"metadata": {"name": "web", "namespace": "prod", "labels": {"app.kubernetes.io/name": "web"}},
+	"spec": {
+		"automountServiceAccountToken": false,
+		"securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+		"containers": [{
+			"name": "app",
+			"image": "nginx:1.27@sha256:4a1c4b21597c1b4415bdbecb28a3296c6b5e23ca4f9feeb599860a1dac6a0108",
+			"securityContext": {"privileged": true, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}},
+			"resources": {"limits": {"cpu": "1", "memory": "1Gi"}},
+			"livenessProbe": {"exec": {"command": ["true"]}},
+			"readinessProbe": {"exec": {"command": ["true"]}},
+		}],
+	},
+}
+
+failures(settings) := ids if {
+	results := data.kubernetes.deny with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	ids := {r.id | some r in results}
+}
+
+warnings(settings) := results if {
+	results := data.kubernetes.warn with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+}
+
+warning_ids(settings) := {r.id | some r in warnings(settings)}
+
+exception(fields) := object.union({"rule": "K8S-001", "reason": "Needs /dev", "approved_by": "alice"}, fields)
+
+# Enforcement
+
+test_default_enforcement_comes_from_metadata if {
+	failures({}) == {"K8S-001"}
+	count(warnings({})) == 0
+}
+
+test_enforcement_off_reports_nothing if {
+	failures({"enforcement": {"K8S-001": "off"}}) == set()
+	count(warnings({"enforcement": {"K8S-001": "off"}})) == 0
+}
+
+test_enforcement_warn_turns_a_failure_into_a_warning if {
+	failures({"enforcement": {"K8S-001": "warn"}}) == set()
+	some r in warnings({"enforcement": {"K8S-001": "warn"}})
+	r.id == "K8S-001"
+	not r.enforcement
+}
+
+test_enforcement_audit_warns_with_a_marker if {
+	settings := {"enforcement": {"K8S-001": "audit"}}
+	failures(settings) == set()
+	some r in warnings(settings)
+	r.enforcement == "audit"
+	startswith(r.msg, "[audit] Pod/web")
+}
+
+test_enforcement_deny_turns_a_warning_into_a_failure if {
+	doc := json.patch(privileged, [{"op": "replace", "path": "/spec/containers/0/image", "value": "nginx:1.27"}])
+	results := data.kubernetes.deny with input as doc with data.policy_gate as {"enforcement": {"K8S-202": "deny"}}
+	"K8S-202" in {r.id | some r in results}
+}
+
+test_deny_after_warns_before_the_date_and_fails_from_it if {
+	before := {"enforcement": {"K8S-001": {"deny_after": "2026-01-02"}}}
+	failures(before) == set()
+	some r in warnings(before)
+	r.deny_after == "2026-01-02"
+	endswith(r.msg, "(a warning until 2026-01-02, a failure from that day)")
+	failures({"enforcement": {"K8S-001": {"deny_after": "2026-01-01"}}}) == {"K8S-001"}
+	failures({"enforcement": {"K8S-001": {"deny_after": "2025-06-30T00:00:00Z"}}}) == {"K8S-001"}
+}
+
+test_invalid_enforcement_fails_closed if {
+	failures({"enforcement": {"K8S-001": "block"}}) == {"K8S-001"}
+	failures({"enforcement": {"K8S-001": {"deny_after": "soon"}}}) == {"K8S-001"}
+}
+
+# Exceptions
+
+test_exception_waives_the_matching_finding if {
+	settings := {"exceptions": [exception({"kind": "Pod", "namespace": "prod", "name": "web", "expires": "2026-01-01"})]}
+	failures(settings) == set()
+	count(warnings(settings)) == 0
+}
+
+test_exception_without_expiry_never_expires if {
+	failures({"exceptions": [exception({"name": "web"})]}) == set()
+}
+
+test_exception_applies_per_finding if {
+	# Another object, another rule, or another namespace: the finding stays.
+	failures({"exceptions": [exception({"name": "api", "expires": "2026-12-31"})]}) == {"K8S-001"}
+	failures({"exceptions": [exception({"rule": "K8S-002", "name": "web"})]}) == {"K8S-001"}
+	failures({"exceptions": [exception({"namespace": "dev", "name": "web"})]}) == {"K8S-001"}
+}
+
+test_exception_must_name_a_resource if {
+	failures({"exceptions": [exception({})]}) == {"K8S-001"}
+}
+
+test_exception_file_globs_match_the_path_and_its_end if {
+	file := {"name": "web.yaml", "dir": "/home/runner/work/repo/deploy"}
+	every pattern in ["deploy/web.yaml", "./deploy/*.yaml", "**/web.yaml", "web.yaml", "/home/runner/work/repo/deploy/web.yaml"] {
+		failures({"exceptions": [exception({"file": pattern})]}) == set() with data.conftest.file as file
+	}
+	failures({"exceptions": [exception({"file": "other/web.yaml"})]}) == {"K8S-001"} with data.conftest.file as file
+	failures({"exceptions": [exception({"file": "repo/*.yaml"})]}) == {"K8S-001"} with data.conftest.file as file
+}
+
+test_exception_file_matches_a_relative_name_without_dir if {
+	failures({"exceptions": [exception({"file": "deploy/*.yaml"})]}) == set() with data.conftest.file as {"name": "deploy/web.yaml"}
+}
+
+test_gate_001_flags_expired_exception if {
+	settings := {"exceptions": [exception({"name": "web", "expires": "2025-12-31"})]}
+	failures(settings) == {"K8S-001"}
+	some r in warnings(settings)
+	r.id == "GATE-001"
+	r.path == ["spec", "containers", 0, "securityContext", "privileged"]
+	r.msg == `The exception for K8S-001 expired on 2025-12-31 (reason: Needs /dev; approved by: alice), so this finding is reported again: Pod/web: container "app" runs privileged`
+	r.exception.approved_by == "alice"
+	r.severity == "medium"
+}
+
+test_gate_001_flags_invalid_expiry_and_can_be_enforced if {
+	settings := {"exceptions": [exception({"name": "web", "expires": "end of year"})]}
+	some r in warnings(settings)
+	contains(r.msg, "has an invalid expires date (end of year)")
+	strict := object.union(settings, {"enforcement": {"GATE-001": "deny"}})
+	failures(strict) == {"K8S-001", "GATE-001"}
+}
+
+test_gate_001_allows_exception_in_force if {
+	settings := {"exceptions": [
+		exception({"name": "web", "expires": "2025-12-31"}),
+		exception({"name": "web", "expires": "2026-03-31"}),
+	]}
+	failures(settings) == set()
+	not "GATE-001" in warning_ids(settings)
+}
+
+test_settings_of_the_wrong_type_fall_back_to_defaults if {
+	config.exceptions == [] with data.policy_gate as {"exceptions": "none"}
+	config.enforcement == {} with data.policy_gate as {"enforcement": ["K8S-001"]}
+	config.settings == {} with data.policy_gate as "on"
+	config.setting(["kubernetes", "required_labels"]) == ["app.kubernetes.io/name"]
+}
+
+# Dates
+
+test_dates_parse_days_and_timestamps if {
+	dates.day("2026-03-01") == 20260301
+	dates.day("2026-03-01T23:59:59.000Z") == 20260301
+	not dates.day("2026-13-01")
+	not dates.day("03/01/2026")
+	not dates.day(20260301)
+	dates.today == 20260101 with time.now_ns as new_year
+}
+
+# Images
+
+test_images_parse_references if {
+	images.parse("nginx") == {"registry": "docker.io", "repository": "nginx", "tag": "", "digest": ""}
+	images.parse("docker.io/library/nginx:1.27") == {"registry": "docker.io", "repository": "library/nginx", "tag": "1.27", "digest": ""}
+	images.parse("localhost:5000/team/app:v2@sha256:ab") == {"registry": "localhost:5000", "repository": "team/app", "tag": "v2", "digest": "sha256:ab"}
+	images.parse("quay.io/prometheus/node-exporter") == {"registry": "quay.io", "repository": "prometheus/node-exporter", "tag": "", "digest": ""}
+	images.parse("localhost/app") == {"registry": "localhost", "repository": "app", "tag": "", "digest": ""}
+}
+
+test_images_latest_and_digests if {
+	images.uses_latest("nginx")
+	images.uses_latest("nginx:latest")
+	not images.uses_latest("nginx:latest@sha256:ab")
+	not images.uses_latest("nginx:1")
+	images.pinned_by_digest("nginx@sha256:ab")
+	not images.pinned_by_digest("nginx:1")
+}
+
+test_images_allowed_registries if {
+	images.allowed("eu.gcr.io/p/app:1", ["*.gcr.io"])
+	not images.allowed("a.b.gcr.io/p/app:1", ["*.gcr.io"])
+	images.allowed("ghcr.io/acme/app:1", ["ghcr.io/acme"])
+	images.allowed("ghcr.io/acme:1", ["ghcr.io/acme/"])
+	not images.allowed("ghcr.io/acme-evil/app:1", ["ghcr.io/acme"])
+	not images.allowed("nginx", [42])
+}
+
+test_templated_values if {
+	every value in ["{{ .Values.image }}", "${IMAGE}", "$IMAGE", "$(IMAGE)", "<your-image>", "registry/<name>:v1"] {
+		util.is_templated(value)
+	}
+	not util.is_templated("nginx:1.27")
+	not images.judgeable("")
+	not images.judgeable(null)
+}
+
+test_util_helpers if {
+	util.as_array("a") == ["a"]
+	util.as_array(["a"]) == ["a"]
+	util.basename("a/b/c.yml") == "c.yml"
+	util.string_at({"a": 1}, ["a"]) == ""
+	util.array_at("x", ["a"]) == []
+}
+
+# Network
+
+test_network_port_ranges if {
+	network.parse_range("22") == [22, 22]
+	network.parse_range("1000 - 2000") == [1000, 2000]
+	network.parse_range("*") == [0, 65535]
+	not network.parse_range("ssh")
+	network.admin_ports_in(0, 65535) == [22, 3389]
+	network.admin_ports_in(80, 443) == []
+	network.describe_ports(22, 22) == "port 22"
+	network.describe_ports(0, 65535) == "all ports"
+	network.describe_ports(8000, 8080) == "ports 8000-8080"
+}
+
+test_packages_ignore_foreign_documents if {
+	every name, document in testing.foreign_documents {
+		every other in object.keys(testing.foreign_documents) - {name} {
+			count(testing.ids(package_of[other], document)) == 0
+		}
+	}
+}
+
+package_of := {
+	"kubernetes": "kubernetes",
+	"terraform": "terraform.aws",
+	"docker": "docker",
+	"github": "github",
+	"gitlab": "gitlab",
+}
