@@ -97,3 +97,20 @@ foreign_documents := {
 	"github": {"on": "pull_request_target", "permissions": "write-all", "jobs": {"build": {"runs-on": "ubuntu-latest", "steps": [{"uses": "someone/action@v1"}, {"run": "echo ${{ github.event.issue.title }}"}]}}},
 	"gitlab": {"stages": ["build"], "image": "node:latest", "build": {"stage": "build", "image": "alpine", "script": ["make"]}},
 }
+
+# A Terraform plan (as `terraform show -json` prints it) holding the given resource changes.
+plan(changes) := {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}
+
+# A resource to create with the given planned attributes.
+created(address, after) := change(address, ["create"], after, {})
+
+change(address, actions, after, unknown) := {
+	"address": address,
+	"mode": "managed",
+	"type": split(address, ".")[0],
+	"name": split(address, ".")[1],
+	"change": {"actions": actions, "before": null, "after": after, "after_unknown": unknown},
+}
+
+# The path of an attribute of the i-th resource change.
+attribute_path(i, rest) := array.concat(["resource_changes", i, "change", "after"], rest)
