@@ -16,7 +16,8 @@ const execFileAsync = promisify(execFile)
 export const ENGINE_VERSION = '1'
 
 export interface CompileOptions {
-  opaPath: string
+  /** Resolves the OPA binary; called only when the bundle is not in the cache. */
+  opa: () => Promise<string>
   opaVersion: string
   /** Policy directories or files (`-p`), relative to cwd or absolute. */
   policyPaths: readonly string[]
@@ -156,7 +157,8 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
   const cached = await readCache(cacheEntryDir, key)
   if (cached) return cached
 
-  const modules = await inspectModules(options.opaPath, all, options.regoVersion)
+  const opaPath = await options.opa()
+  const modules = await inspectModules(opaPath, all, options.regoVersion)
   const plan = planNamespaces(modules)
   const entrypoints = plan.namespaces.flatMap(ns => (ns.entrypoint ? [ns.entrypoint] : []))
 
@@ -182,10 +184,7 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
       JSON.stringify({ rego_version: 1, file_rego_versions: fileRegoVersions })
     )
     const capabilitiesFile = path.join(stage, 'capabilities.json')
-    const capabilities = restrictCapabilities(
-      await opaCapabilities(options.opaPath),
-      options.hostBuiltins
-    )
+    const capabilities = restrictCapabilities(await opaCapabilities(opaPath), options.hostBuiltins)
     await fs.writeFile(capabilitiesFile, JSON.stringify(capabilities))
 
     const output = path.join(stage, 'bundle.tar.gz')
@@ -195,7 +194,7 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
     for (const e of entrypoints) args.push('-e', e)
     if (entrypoints.length === 0) args.push('-e', 'policy_gate_entrypoints')
     try {
-      await execFileAsync(options.opaPath, args, { maxBuffer: 64 * 1024 * 1024 })
+      await execFileAsync(opaPath, args, { maxBuffer: 64 * 1024 * 1024 })
     } catch (error) {
       const text = `${(error as { stderr?: string }).stderr ?? ''}${(error as { stdout?: string }).stdout ?? ''}`
       const toDisplay = (staged: string): string => {

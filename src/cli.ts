@@ -1,0 +1,315 @@
+/**
+ * `policy-gate test|verify|parse|version`: the gate's stages on a laptop or any CI, printing
+ * instead of posting. Flags follow conftest's where the two share a meaning.
+ */
+import { execFile } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { parserFor, parseFile } from './documents/parse.js'
+import { readDocumentFile } from './documents/read.js'
+import type { CheckResult } from './findings.js'
+import { loadData } from './evaluate/data.js'
+import { HOST_BUILTIN_NAMES, runGate, type GateRun } from './gate.js'
+import { compilePolicies } from './opa/compile.js'
+import { PolicyError, type RegoVersion } from './opa/inspect.js'
+import { installOpa, validateOpaVersion } from './opa/install.js'
+import { renderConftestJson } from './report/json.js'
+import { renderGitHub, renderStandard, renderTable, renderTap } from './report/text.js'
+import { DEFAULT_OPA_VERSION } from './settings.js'
+
+const execFileAsync = promisify(execFile)
+
+export { VERSION } from './version.js'
+import { VERSION } from './version.js'
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+  cwd: string
+  isTTY: boolean
+}
+
+const USAGE = `Usage: policy-gate <command> [flags]
+
+Commands:
+  test [PATH...]   Evaluate files (or directories) against Rego policies, as conftest test does
+  verify           Run the policies' unit tests (*_test.rego) with the pinned OPA
+  parse FILE...    Print the documents as the policies see them
+  version          Print policy-gate's version and the OPA version it pins
+
+Run 'policy-gate <command> --help' for a command's flags.
+`
+
+const TEST_USAGE = `Usage: policy-gate test [PATH...] [flags]
+
+Flags:
+  -p, --policy PATH        Policy directory or file (repeatable; default: policy)
+  -d, --data PATH          Data file or directory (repeatable)
+  -n, --namespace NAME     Namespace to evaluate, glob patterns allowed (repeatable; default: main)
+      --all-namespaces     Evaluate every namespace
+      --combine            Evaluate all files as one input
+      --parser NAME        Parse every file with this parser
+  -o, --output FORMAT      stdout, json, table, tap, github (default: stdout)
+      --fail-on-warn       Exit 1 on warnings, 2 on failures
+      --no-fail            Always exit 0 when evaluation succeeded
+      --no-color           No colour (also when NO_COLOR is set)
+      --rego-version V     Force v0 or v1 for every policy (default: detect per file)
+      --opa-path PATH      OPA binary used to compile policies (default: opa ${DEFAULT_OPA_VERSION} on PATH)
+      --max-file-size N    Skip larger files with an error (default: 5000000 bytes)
+  -h, --help               Show this help
+`
+
+function cacheDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
+  return path.join(base, 'policy-gate', 'bundles')
+}
+
+/** The OPA used to compile: --opa-path, else `opa` of the pinned version on PATH. */
+async function resolveOpa(opaPath: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const installed = await installOpa({
+      version: env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION,
+      ...(opaPath ? { opaPath } : {}),
+      searchPath: env.PATH ?? '',
+      downloadBaseUrl: 'https://github.com',
+      platform: process.platform,
+      arch: process.arch
+    })
+    return installed.path
+  } catch (cause) {
+    throw new Error(
+      `No usable OPA to compile the policies: ${(cause as Error).message}\n` +
+        `Install OPA ${DEFAULT_OPA_VERSION} on PATH (for example 'go install github.com/open-policy-agent/opa@v${DEFAULT_OPA_VERSION}') or pass --opa-path.`,
+      { cause }
+    )
+  }
+}
+
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
+
+/** Expands directories into the files a parser handles, as conftest does; files stay as given. */
+export async function expandPaths(paths: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = []
+  async function walk(dir: string): Promise<void> {
+    const entries = await fs.readdir(path.resolve(cwd, dir), { withFileTypes: true })
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const rel = path.join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(rel)
+      } else if (parserFor(rel) !== undefined) out.push(rel)
+    }
+  }
+  for (const p of paths) {
+    const stat = await fs.stat(path.resolve(cwd, p)).catch((cause: unknown) => {
+      throw new Error(`${p}: no such file or directory`, { cause })
+    })
+    if (stat.isDirectory()) await walk(p)
+    else out.push(p)
+  }
+  return out
+}
+
+function exitCode(
+  results: readonly CheckResult[],
+  run: GateRun,
+  failOnWarn: boolean,
+  noFail: boolean
+): number {
+  const errors = run.findings.some(f => f.severity === 'error')
+  if (errors) return 1
+  if (noFail) return 0
+  const failures = results.some(r => (r.failures?.length ?? 0) > 0)
+  const warnings = results.some(r => (r.warnings?.length ?? 0) > 0)
+  if (failOnWarn) return failures ? 2 : warnings ? 1 : 0
+  return failures ? 1 : 0
+}
+
+function render(format: string, results: CheckResult[], color: boolean): string {
+  switch (format) {
+    case 'stdout':
+      return renderStandard(results, { color })
+    case 'json':
+      return renderConftestJson(results)
+    case 'table':
+      return renderTable(results)
+    case 'tap':
+      return renderTap(results)
+    case 'github':
+      return renderGitHub(results)
+    default:
+      throw new Error(
+        `Unknown output format '${format}': expected stdout, json, table, tap or github`
+      )
+  }
+}
+
+async function testCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      policy: { type: 'string', short: 'p', multiple: true },
+      data: { type: 'string', short: 'd', multiple: true },
+      namespace: { type: 'string', short: 'n', multiple: true },
+      'all-namespaces': { type: 'boolean' },
+      combine: { type: 'boolean' },
+      parser: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'fail-on-warn': { type: 'boolean' },
+      'no-fail': { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      'rego-version': { type: 'string' },
+      'opa-path': { type: 'string' },
+      'max-file-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help) {
+    io.stdout(TEST_USAGE)
+    return 0
+  }
+  const regoVersion = values['rego-version']
+  if (regoVersion !== undefined && regoVersion !== 'v0' && regoVersion !== 'v1') {
+    throw new Error(`--rego-version must be v0 or v1 (got '${regoVersion}')`)
+  }
+  const format = values.output ?? 'stdout'
+  const files = await expandPaths(positionals.length ? positionals : ['.'], io.cwd)
+  if (files.length === 0) throw new Error('no files found')
+  const compiled = await compilePolicies({
+    opa: () => resolveOpa(values['opa-path'], io.env),
+    opaVersion: validateOpaVersion(io.env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION),
+    policyPaths: values.policy ?? ['policy'],
+    cwd: io.cwd,
+    ...(regoVersion ? { regoVersion: regoVersion as RegoVersion } : {}),
+    hostBuiltins: HOST_BUILTIN_NAMES,
+    cacheDir: cacheDir(io.env)
+  })
+  const data = await loadData(values.data ?? [], io.cwd)
+  const run = await runGate({
+    cwd: io.cwd,
+    files,
+    ...(values.parser ? { parser: values.parser } : {}),
+    maxFileSize: values['max-file-size'] ? Number(values['max-file-size']) : 5_000_000,
+    combine: values.combine ?? false,
+    policySets: [
+      {
+        name: 'policies',
+        compiled,
+        selection: {
+          namespaces: values.namespace ?? ['main'],
+          all: values['all-namespaces'] ?? false
+        },
+        data
+      }
+    ]
+  })
+  for (const file of run.unsupported)
+    io.stderr(`policy-gate: skipped ${file}: no parser for this file type\n`)
+  for (const f of run.findings.filter(f => f.severity === 'error')) {
+    io.stderr(`policy-gate: error: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}\n`)
+  }
+  const color = format === 'stdout' && io.isTTY && !values['no-color'] && !io.env.NO_COLOR
+  io.stdout(render(format, run.checkResults, color))
+  return exitCode(
+    run.checkResults,
+    run,
+    values['fail-on-warn'] ?? false,
+    values['no-fail'] ?? false
+  )
+}
+
+async function parseCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { parser: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+  })
+  if (values.help || positionals.length === 0) {
+    io.stdout('Usage: policy-gate parse FILE... [--parser NAME]\n')
+    return values.help ? 0 : 1
+  }
+  let code = 0
+  for (const file of positionals) {
+    const read = await readDocumentFile(io.cwd, file, { maxFileSize: 5_000_000 })
+    const parsed =
+      'error' in read
+        ? undefined
+        : await parseFile(file, read.text, values.parser ? { parser: values.parser } : {})
+    const error = 'error' in read ? { message: read.error } : parsed?.error
+    if (error || !parsed) {
+      io.stderr(`policy-gate: ${file}: ${error?.message}\n`)
+      code = 1
+      continue
+    }
+    const value =
+      parsed.documents.length === 1 ? parsed.documents[0].value : parsed.documents.map(d => d.value)
+    io.stdout(`${positionals.length > 1 ? `${file}\n` : ''}${JSON.stringify(value, null, '\t')}\n`)
+  }
+  return code
+}
+
+async function verifyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      policy: { type: 'string', short: 'p', multiple: true },
+      data: { type: 'string', short: 'd', multiple: true },
+      'opa-path': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help) {
+    io.stdout('Usage: policy-gate verify [-p POLICY]... [-d DATA]... [--opa-path PATH]\n')
+    return 0
+  }
+  const opa = await resolveOpa(values['opa-path'], io.env)
+  const paths = [...(values.policy ?? ['policy']), ...(values.data ?? [])]
+  try {
+    const { stdout, stderr } = await execFileAsync(opa, ['test', ...paths, '-v'], { cwd: io.cwd })
+    io.stdout(stdout)
+    io.stderr(stderr)
+    return 0
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string }
+    io.stdout(e.stdout ?? '')
+    io.stderr(e.stderr ?? String(error))
+    return 1
+  }
+}
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'test':
+        return await testCommand(rest, io)
+      case 'parse':
+        return await parseCommand(rest, io)
+      case 'verify':
+        return await verifyCommand(rest, io)
+      case 'version':
+        io.stdout(
+          `policy-gate ${VERSION}\nOPA ${DEFAULT_OPA_VERSION} (pinned, used to compile policies)\n`
+        )
+        return 0
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(USAGE)
+        return command === undefined ? 1 : 0
+      default:
+        io.stderr(`policy-gate: unknown command '${command}'\n${USAGE}`)
+        return 1
+    }
+  } catch (error) {
+    const message =
+      error instanceof PolicyError || error instanceof Error ? error.message : String(error)
+    io.stderr(`policy-gate: ${message}\n`)
+    return 1
+  }
+}

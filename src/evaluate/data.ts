@@ -1,0 +1,88 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import yaml from 'js-yaml'
+
+const DATA_EXTENSIONS = new Set(['.json', '.yaml', '.yml'])
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Deep-merges `value` into `target` at `prefix`; two files defining the same leaf is an error. */
+export function mergeAt(
+  target: Record<string, unknown>,
+  prefix: readonly string[],
+  value: unknown,
+  source: string
+): void {
+  let node = target
+  for (const key of prefix) {
+    if (!isObject(node[key])) {
+      if (key in node)
+        throw new Error(`Data file ${source} conflicts with other data at ${prefix.join('.')}`)
+      node[key] = {}
+    }
+    node = node[key] as Record<string, unknown>
+  }
+  if (!isObject(value)) {
+    throw new Error(
+      `Data file ${source} must hold an object at its top level (it is rooted at data${prefix.map(p => `.${p}`).join('')})`
+    )
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (isObject(node[key]) && isObject(v)) mergeAt(node, [key], v, source)
+    else if (key in node)
+      throw new Error(`Data file ${source} redefines data.${[...prefix, key].join('.')}`)
+    else node[key] = v
+  }
+}
+
+async function dataFilesUnder(dir: string, out: string[]): Promise<void> {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) await dataFilesUnder(full, out)
+    else if (entry.isFile() && DATA_EXTENSIONS.has(path.extname(entry.name))) out.push(full)
+  }
+}
+
+/**
+ * Loads `-d` paths as conftest (OPA's loader) roots them: a file's top-level keys under `data`;
+ * a file inside a data directory under the path of its sub-directory (`dir/a/b.yaml` → `data.a`).
+ */
+export async function loadData(
+  paths: readonly string[],
+  cwd: string
+): Promise<Record<string, unknown>> {
+  const data: Record<string, unknown> = {}
+  for (const given of paths) {
+    const root = path.resolve(cwd, given)
+    const stat = await fs.stat(root).catch((cause: unknown) => {
+      throw new Error(`Data path ${given} does not exist (resolved to ${root})`, { cause })
+    })
+    const files: string[] = []
+    if (stat.isDirectory()) await dataFilesUnder(root, files)
+    else files.push(root)
+    files.sort()
+    for (const file of files) {
+      const text = await fs.readFile(file, 'utf8')
+      let value: unknown
+      try {
+        value =
+          path.extname(file) === '.json' ? JSON.parse(text) : yaml.load(text, { filename: file })
+      } catch (cause) {
+        throw new Error(
+          `Data file ${path.relative(cwd, file)} does not parse: ${(cause as Error).message}`,
+          { cause }
+        )
+      }
+      if (value === undefined || value === null) continue
+      const prefix = stat.isDirectory()
+        ? path
+            .relative(root, path.dirname(file))
+            .split(path.sep)
+            .filter(p => p !== '')
+        : []
+      mergeAt(data, prefix, value, path.relative(cwd, file) || file)
+    }
+  }
+  return data
+}
