@@ -94,3 +94,32 @@ export const hostileStrings = [
   '**bold** _em_ ~~strike~~ $x^2$',
   'x'.repeat(70_000)
 ]
+
+/**
+ * Findings for conftest's own results, as the evaluator would make them (no lines: those come
+ * from the documents), so renderers that take both can be compared with conftest's output.
+ */
+export function findingsFromResults(results: readonly CheckResult[]): Finding[] {
+  const kinds = [
+    ['warning', 'warnings'],
+    ['failure', 'failures'],
+    ['exception', 'exceptions']
+  ] as const
+  return results.flatMap(result =>
+    kinds.flatMap(([severity, list]) =>
+      (result[list] ?? []).map(entry => {
+        const query = typeof entry.metadata?.query === 'string' ? entry.metadata.query : ''
+        const rule = query.split('.').pop() || severity
+        return {
+          severity,
+          file: result.filename,
+          namespace: result.namespace,
+          rule,
+          id: `${result.namespace}.${rule}`,
+          message: entry.msg,
+          ...(entry.metadata ? { metadata: entry.metadata } : {})
+        }
+      })
+    )
+  )
+}
