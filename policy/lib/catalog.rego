@@ -3,6 +3,66 @@
 package lib.catalog
 
 rules := {
+	"DOCKER-001": {
+		"enforcement": "deny",
+		"remediation": "Create an unprivileged user and end the final stage with `USER <name or uid>` (`RUN useradd --uid 10001 app` … `USER 10001`); distroless images provide a `nonroot` user.",
+		"severity": "high",
+		"title": "Image runs as root",
+	},
+	"DOCKER-002": {
+		"enforcement": "deny",
+		"remediation": "Use a specific version tag (`FROM python:3.13-slim`), or better a digest (`FROM python:3.13-slim@sha256:…`).",
+		"severity": "high",
+		"title": "Base image tag latest or missing",
+	},
+	"DOCKER-003": {
+		"enforcement": "warn",
+		"remediation": "Add the digest to the base image (`FROM python:3.13-slim@sha256:…`); Renovate or Dependabot keep it current.",
+		"severity": "low",
+		"title": "Base image not pinned by digest",
+	},
+	"DOCKER-004": {
+		"enforcement": "deny",
+		"remediation": "Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a RUN and verify the checksum or signature before using the file.",
+		"severity": "medium",
+		"title": "ADD from a URL",
+	},
+	"DOCKER-005": {
+		"enforcement": "deny",
+		"remediation": "Download the script to a file, verify its checksum or signature, then run it; or install the tool from a package manager or a pinned release.",
+		"severity": "high",
+		"title": "Download piped into a shell",
+	},
+	"DOCKER-006": {
+		"enforcement": "deny",
+		"remediation": "Pass secrets to the build with `RUN --mount=type=secret,id=…` (docker build --secret), and to the container at run time through the orchestrator's secrets.",
+		"severity": "high",
+		"title": "Secret in ENV or ARG",
+	},
+	"DOCKER-007": {
+		"enforcement": "deny",
+		"remediation": "Switch users with `USER root` for the steps that need it and `USER <app>` after; remove sudo from the image.",
+		"severity": "medium",
+		"title": "sudo in RUN",
+	},
+	"DOCKER-008": {
+		"enforcement": "warn",
+		"remediation": "Run `apt-get update && apt-get install -y …` in the same RUN.",
+		"severity": "low",
+		"title": "apt-get update in its own RUN",
+	},
+	"DOCKER-009": {
+		"enforcement": "warn",
+		"remediation": "Add `--no-install-recommends` to `apt-get install`, and list the packages you need explicitly.",
+		"severity": "low",
+		"title": "apt-get install without --no-install-recommends",
+	},
+	"DOCKER-010": {
+		"enforcement": "warn",
+		"remediation": "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use a BuildKit cache mount (`RUN --mount=type=cache,target=/var/lib/apt …`).",
+		"severity": "low",
+		"title": "apt lists left in the image",
+	},
 	"GATE-001": {
 		"enforcement": "warn",
 		"remediation": "Fix the finding, or renew the exception with a new `expires` date after it has been reviewed and approved again.",
