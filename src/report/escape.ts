@@ -123,8 +123,8 @@ export function escapeWorkflowProperty(text: string): string {
  * Characters XML 1.0 cannot carry even as references: C0 controls other than tab, LF and CR,
  * lone surrogates, U+FFFE and U+FFFF. Replaced with U+FFFD as Go's encoding/xml does.
  */
-// eslint-disable-next-line no-control-regex
 const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 const XML_ESCAPES: Record<string, string> = {
