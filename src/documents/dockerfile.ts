@@ -1,5 +1,5 @@
 /**
- * Dockerfiles in conftest's shape (parser/docker): one document, a list of instructions
+ * Dockerfiles in conftest's shape (parser/docker): a list of instructions
  * `{Cmd, SubCmd, JSON, Flags, Value, Stage}`, with the comments before an instruction as
  * `{Cmd: "comment"}` entries. conftest builds it with moby/buildkit's parser and rejects the file
  * when buildkit's `instructions.ParseInstruction` rejects an instruction; both are ported here
@@ -34,11 +34,15 @@ class DockerfileError extends Error {
   }
 }
 
+/**
+ * One document whose value is `[instructions]`, exactly as `conftest parse` prints it: conftest's
+ * engine then evaluates its single element, so policies see the list of instructions as `input`.
+ */
 export function parseDockerfile(text: string): DocumentsOrError {
   const parsed = parseDockerfileWithLines(text)
   if ('error' in parsed) return parsed
   const line = parsed.lines[0] ?? 1
-  return { documents: [{ index: 0, line, value: parsed.instructions }] }
+  return { documents: [{ index: 0, line, value: [parsed.instructions] }] }
 }
 
 export function parseDockerfileWithLines(text: string): ParsedDockerfile | { error: ParseError } {

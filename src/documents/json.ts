@@ -1,9 +1,8 @@
 /**
  * JSON documents as conftest sees them: Go's encoding/json after stripping a UTF-8 BOM
- * (parser/json). A top-level array is evaluated element by element by conftest's engine, so each
- * element is a document here, with its own line.
+ * (parser/json). The file is one document; when it is a top-level array, conftest's engine
+ * evaluates each element on its own (src/evaluate does the same).
  */
-import type { SourceDocument } from '../findings.js'
 import type { DocumentsOrError, ParseError } from './yaml.js'
 
 export interface JsonOptions {
@@ -16,12 +15,10 @@ export interface JsonOptions {
 const DEFAULT_MAX_DEPTH = 1000
 const DEFAULT_MAX_DOCUMENTS = 10_000
 
-/** Where a JSON text's structure starts, found without building the value. */
+/** How deep the text nests, found without building the value. */
 interface JsonShape {
   /** Offset of the first non-blank character. */
   start: number
-  /** Offsets where the top-level array's elements start (empty unless the root is an array). */
-  elementStarts: number[]
   /** Offset where nesting first went deeper than allowed. */
   tooDeepAt?: number
 }
@@ -33,19 +30,11 @@ function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 }
 
-/** One pass over the text: nesting depth and where the top-level elements begin. */
 function scanShape(text: string, maxDepth: number): JsonShape {
-  let i = 0
-  while (i < text.length && isBlank(text.charCodeAt(i))) i++
-  const shape: JsonShape = { start: i, elementStarts: [] }
-  const rootIsArray = text.charCodeAt(i) === 0x5b
+  const shape: JsonShape = { start: skipBlank(text, 0) }
   let depth = 0
-  let expectElement = false
-  for (; i < text.length; i++) {
+  for (let i = shape.start; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    if (isBlank(c)) continue
-    if (expectElement && c !== 0x5d) shape.elementStarts.push(i)
-    expectElement = false
     if (c === QUOTE) {
       i = endOfString(text, i)
     } else if (c === 0x5b || c === 0x7b) {
@@ -54,11 +43,8 @@ function scanShape(text: string, maxDepth: number): JsonShape {
         shape.tooDeepAt = i
         return shape
       }
-      if (depth === 1 && rootIsArray) expectElement = true
     } else if (c === 0x5d || c === 0x7d) {
       depth--
-    } else if (c === 0x2c && depth === 1 && rootIsArray) {
-      expectElement = true
     }
   }
   return shape
@@ -81,21 +67,6 @@ export function lineAt(text: string, offset: number): number {
   let line = 1
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++
   return line
-}
-
-/** Lines of many ascending offsets in one pass. */
-function linesAt(text: string, offsets: number[]): number[] {
-  const lines: number[] = []
-  let line = 1
-  let next = text.indexOf('\n')
-  for (const offset of offsets) {
-    while (next !== -1 && next < offset) {
-      line++
-      next = text.indexOf('\n', next + 1)
-    }
-    lines.push(line)
-  }
-  return lines
 }
 
 export function parseJson(input: string, options: JsonOptions = {}): DocumentsOrError {
@@ -135,27 +106,18 @@ export function parseJson(input: string, options: JsonOptions = {}): DocumentsOr
       }
     }
   }
-  const firstLine = lineAt(text, shape.start)
-  if (!Array.isArray(value)) return { documents: [{ index: 0, line: firstLine, value }] }
-  if (value.length > maxDocuments) {
+  const line = lineAt(text, shape.start)
+  if (Array.isArray(value) && value.length > maxDocuments) {
     return {
       error: {
         message:
           `the top-level JSON array has ${value.length} elements; policy-gate evaluates at most ` +
           `${maxDocuments} documents per file. Split the file into smaller ones.`,
-        line: firstLine
+        line
       }
     }
   }
-  const lines =
-    shape.elementStarts.length === value.length
-      ? linesAt(text, shape.elementStarts)
-      : value.map(() => firstLine)
-  return {
-    documents: value.map(
-      (element, index): SourceDocument => ({ index, line: lines[index], value: element })
-    )
-  }
+  return { documents: [{ index: 0, line, value }] }
 }
 
 function hasInfinity(root: unknown): boolean {
@@ -163,9 +125,108 @@ function hasInfinity(root: unknown): boolean {
   while (stack.length > 0) {
     const value = stack.pop()
     if (typeof value === 'number' && !Number.isFinite(value)) return true
-    if (typeof value === 'object' && value !== null) stack.push(...Object.values(value))
+    if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) stack.push(child)
+    }
   }
   return false
+}
+
+// --- Positions inside JSON text, for locating findings ------------------------------------------
+
+function skipBlank(text: string, i: number): number {
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++
+  return i
+}
+
+/** Offset just past the JSON value starting at `i` (the text is known to be valid JSON). */
+export function endOfJsonValue(text: string, start: number): number {
+  let i = skipBlank(text, start)
+  const c = text.charCodeAt(i)
+  if (c === QUOTE) return endOfString(text, i) + 1
+  if (c === 0x5b || c === 0x7b) {
+    let depth = 0
+    for (; i < text.length; i++) {
+      const d = text.charCodeAt(i)
+      if (d === QUOTE) i = endOfString(text, i)
+      else if (d === 0x5b || d === 0x7b) depth++
+      else if (d === 0x5d || d === 0x7d) {
+        depth--
+        if (depth === 0) return i + 1
+      }
+    }
+    return text.length
+  }
+  while (i < text.length && !/[\s,\]}]/.test(text[i])) i++
+  return i
+}
+
+/**
+ * Resolves a path (object keys and array indices) against the JSON value that starts at `start`,
+ * as far as it goes. Returns the offset of the deepest element found — the key, for an object
+ * member, as that is where a reader looks — and how many segments were resolved. Duplicate keys
+ * resolve to the last one, which is the one JSON.parse keeps.
+ */
+export function locateJsonPath(
+  text: string,
+  path: readonly (string | number)[],
+  start = 0
+): { offset: number; resolved: number } {
+  let valueAt = skipBlank(text, start)
+  let offset = valueAt
+  let resolved = 0
+  for (const segment of path) {
+    const open = text.charCodeAt(valueAt)
+    let found: { key: number; value: number } | undefined
+    if (open === 0x7b && typeof segment === 'string') {
+      let i = skipBlank(text, valueAt + 1)
+      while (text.charCodeAt(i) === QUOTE) {
+        const keyEnd = endOfString(text, i) + 1
+        const key = JSON.parse(text.slice(i, keyEnd)) as string
+        const value = skipBlank(text, skipBlank(text, keyEnd) + 1)
+        if (key === segment) found = { key: i, value }
+        i = skipBlank(text, endOfJsonValue(text, value))
+        if (text.charCodeAt(i) !== 0x2c) break
+        i = skipBlank(text, i + 1)
+      }
+    } else if (open === 0x5b && typeof segment === 'number') {
+      let i = skipBlank(text, valueAt + 1)
+      for (let index = 0; text.charCodeAt(i) !== 0x5d && i < text.length; index++) {
+        if (index === segment) {
+          found = { key: i, value: i }
+          break
+        }
+        i = skipBlank(text, endOfJsonValue(text, i))
+        if (text.charCodeAt(i) !== 0x2c) break
+        i = skipBlank(text, i + 1)
+      }
+    }
+    if (!found) break
+    offset = found.key
+    valueAt = found.value
+    resolved++
+  }
+  return { offset, resolved }
+}
+
+/**
+ * Offset of the first string value equal to `value` within [start, end), skipping object keys
+ * and text inside longer strings.
+ */
+export function findJsonString(text: string, value: string, start = 0, end = text.length): number {
+  const needle = JSON.stringify(value)
+  for (let at = text.indexOf(needle, start); at !== -1 && at < end; at = text.indexOf(needle, at + 1)) {
+    if (text.charCodeAt(at - 1) === BACKSLASH) continue
+    const after = skipBlank(text, at + needle.length)
+    if (text.charCodeAt(after) === 0x3a) continue
+    // Inside a longer string the opening quote would be escaped or preceded by string content;
+    // a value starts after a blank, ':', ',' or '['.
+    let b = at - 1
+    while (b >= 0 && isBlank(text.charCodeAt(b))) b--
+    const before = text[b]
+    if (b < start || before === ':' || before === ',' || before === '[') return at
+  }
+  return -1
 }
 
 function describeJsonError(text: string, error: unknown): ParseError {
@@ -190,11 +251,11 @@ function firstSyntaxErrorOffset(text: string): number {
   // States: value expected, key expected, colon expected, comma-or-close expected.
   let expect: 'value' | 'key' | 'colon' | 'next' | 'end' = 'value'
   let i = 0
-  const skipBlank = (): void => {
-    while (i < text.length && isBlank(text.charCodeAt(i))) i++
+  const skipBlanks = (): void => {
+    i = skipBlank(text, i)
   }
   for (;;) {
-    skipBlank()
+    skipBlanks()
     if (i >= text.length) return text.length
     const c = text[i]
     if (expect === 'end') return i
@@ -220,12 +281,6 @@ function firstSyntaxErrorOffset(text: string): number {
       return i
     }
     if (expect === 'key') {
-      if (c === '}' && text[i - 1] !== ',' && stack[stack.length - 1] === '{') {
-        stack.pop()
-        i++
-        expect = stack.length === 0 ? 'end' : 'next'
-        continue
-      }
       if (c !== '"') return i
       const end = endOfString(text, i)
       if (end >= text.length) return text.length
@@ -237,8 +292,8 @@ function firstSyntaxErrorOffset(text: string): number {
     if (c === '{' || c === '[') {
       stack.push(c)
       i++
-      skipBlank()
-      if (c === '[' && text[i] === ']') {
+      skipBlanks()
+      if ((c === '[' && text[i] === ']') || (c === '{' && text[i] === '}')) {
         stack.pop()
         i++
         expect = stack.length === 0 ? 'end' : 'next'

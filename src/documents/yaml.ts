@@ -68,30 +68,22 @@ function countNewlines(text: string): number {
   return count
 }
 
-/** Parses YAML text into the documents conftest would evaluate, each with its first line. */
+/**
+ * Parses YAML text into conftest's documents, each with its first line: one per `---` part, or
+ * the file's single value (which conftest's engine evaluates item by item when it is a list).
+ */
 export function parseYaml(text: string, options: YamlOptions = {}): DocumentsOrError {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
   const maxDocuments = options.maxDocuments ?? DEFAULT_MAX_DOCUMENTS
   const parts = splitYamlParts(text)
-
-  if (parts.length === 1) {
-    const loaded = loadFirstDocument(parts[0], maxDepth)
-    if ('error' in loaded) return loaded
-    const { value, line, itemLines } = loaded
-    // conftest's engine evaluates each item of a top-level list on its own.
-    if (Array.isArray(value)) {
-      if (value.length > maxDocuments) return tooManyDocuments(value.length, maxDocuments)
-      const lines = itemLines.length === value.length ? itemLines : value.map(() => line)
-      return { documents: value.map((item, index) => ({ index, line: lines[index], value: item })) }
-    }
-    return { documents: [{ index: 0, line, value }] }
-  }
-
   if (parts.length > maxDocuments) return tooManyDocuments(parts.length, maxDocuments)
   const documents: SourceDocument[] = []
   for (const [index, part] of parts.entries()) {
     const loaded = loadFirstDocument(part, maxDepth)
     if ('error' in loaded) return loaded
+    if (parts.length === 1 && Array.isArray(loaded.value) && loaded.value.length > maxDocuments) {
+      return tooManyDocuments(loaded.value.length, maxDocuments)
+    }
     documents.push({ index, line: loaded.line, value: loaded.value })
   }
   return { documents }
@@ -101,7 +93,8 @@ function tooManyDocuments(count: number, max: number): { error: ParseError } {
   return {
     error: {
       message:
-        `the file holds ${count} documents; policy-gate evaluates at most ${max} per file. ` +
+        `the file holds ${count} documents (or top-level list items); policy-gate evaluates at ` +
+        `most ${max} per file. ` +
         'Split the file into smaller ones.',
       line: 1
     }
@@ -112,8 +105,6 @@ interface LoadedDocument {
   value: unknown
   /** 1-based line of the document's content (or of its separator when it is empty). */
   line: number
-  /** 1-based lines of the top-level list items, when the document is a list. */
-  itemLines: number[]
 }
 
 /** A line holding something other than blanks, a comment or a `---` marker. */
@@ -136,11 +127,9 @@ function loadFirstDocument(part: YamlPart, maxDepth: number): LoadedDocument | {
   let rootLine = -1
   let rootValue: unknown = null
   let finished = false
-  const itemLines: number[] = []
   const listener = (event: string, state: ListenerState): void => {
     if (event === 'open') {
       if (state.depth === 1 && rootLine < 0) rootLine = state.line
-      else if (state.depth === 2) itemLines.push(part.line + state.line)
     } else if (state.depth === 1) {
       rootValue = state.result
       finished = true
@@ -159,12 +148,11 @@ function loadFirstDocument(part: YamlPart, maxDepth: number): LoadedDocument | {
   }
   const hasContent = finished && rootLine >= 0 && (rootValue !== null || CONTENT_LINE.test(part.text))
   const line = hasContent ? part.line + rootLine : part.separatorLine
-  if (!finished) return { value: null, line, itemLines: [] }
+  if (!finished) return { value: null, line }
 
   const normalized = normalizeValue(rootValue)
   if ('error' in normalized) return { error: { message: normalized.error, line } }
-  const value = clipFinalLineBreak(normalized.value, part.text)
-  return { value, line, itemLines }
+  return { value: clipFinalLineBreak(normalized.value, part.text), line }
 }
 
 /**

@@ -1,0 +1,532 @@
+/**
+ * The line a finding belongs on. In order of preference:
+ *  1. the `_loc` the policy returned, when it names this file (paths outside the repository and
+ *     lines past the end of the file are ignored);
+ *  2. the `path` into the document, resolved against the file's text (YAML through the `yaml`
+ *     package's syntax tree, JSON and Terraform plans by scanning the text, Dockerfiles by
+ *     instruction index, HCL by block labels and attribute names), as deep as it resolves;
+ *  3. a value the message quotes ('nginx', "aws_s3_bucket.logs") or names (nginx:1.25), found in
+ *     the document — in a Terraform plan, a resource address finds its `resource_changes` entry;
+ *  4. the document's first line (the element's, for an element of a top-level array).
+ * Syntax trees are built lazily, only for documents that have findings, and cached per file.
+ */
+import path from 'node:path'
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node as YamlNode,
+  type Scalar
+} from 'yaml'
+import type { ParsedFile, SourceDocument } from '../findings.js'
+import { parseDockerfileWithLines, type DockerInstruction } from './dockerfile.js'
+import { endOfJsonValue, findJsonString, lineAt, locateJsonPath } from './json.js'
+import {
+  blockLine,
+  isTerraformPlan,
+  parseResourceAddress,
+  planResourceLine,
+  resourceChangeIndex
+} from './tfplan.js'
+import { resolvePlainScalar, splitYamlParts } from './yaml.js'
+
+export type PathSegment = string | number
+
+export interface LocateHint {
+  /** The `_loc` a policy attached to its result (`{file, line}`). */
+  loc?: { file: string; line: number }
+  /** Where in the document (`input`) the finding points. */
+  path?: readonly PathSegment[]
+  /** The result's message. */
+  message?: string
+  /**
+   * The element of a top-level array the finding is about, when conftest evaluated the
+   * document element by element (a JSON or YAML list, a Dockerfile's one instruction list).
+   * `path` already starts with it; this scopes the message search and the fallback line.
+   */
+  element?: number
+}
+
+export interface LocateOptions {
+  /** Absolute workspace path, to accept an absolute `_loc.file` inside it. */
+  workspace?: string
+}
+
+/** Finds a finding's 1-based line in its file; always returns a line. */
+export function locateFinding(
+  file: ParsedFile,
+  documentIndex: number,
+  hint: LocateHint,
+  options: LocateOptions = {}
+): number {
+  if (file.error) return file.error.line ?? 1
+  const fromLoc = lineFromLoc(file, hint.loc, options.workspace)
+  if (fromLoc !== undefined) return fromLoc
+  const document = file.documents[documentIndex]
+  if (!document) return 1
+  const locator = documentLocator(file, document)
+  if (hint.path && hint.path.length > 0) {
+    const line = locator?.path(hint.path)
+    if (line !== undefined) return line
+  }
+  if (hint.message) {
+    for (const candidate of messageCandidates(hint.message)) {
+      const line = locator?.value(candidate, hint.element)
+      if (line !== undefined) return line
+    }
+  }
+  return (hint.element !== undefined ? locator?.element(hint.element) : undefined) ?? document.line
+}
+
+// --- Rule 1: _loc ---------------------------------------------------------------------------------
+
+function lineFromLoc(
+  file: ParsedFile,
+  loc: LocateHint['loc'],
+  workspace: string | undefined
+): number | undefined {
+  if (!loc || typeof loc.file !== 'string') return undefined
+  const line = Number(loc.line)
+  if (!Number.isInteger(line) || line < 1 || line > lineCount(file.text)) return undefined
+  return repositoryPath(loc.file, workspace) === file.path ? line : undefined
+}
+
+/** A `_loc.file` as a workspace-relative path, or undefined when it is outside the workspace. */
+function repositoryPath(file: string, workspace: string | undefined): string | undefined {
+  const slashed = file.replaceAll('\\', '/')
+  let relative: string
+  if (path.posix.isAbsolute(slashed) || /^[A-Za-z]:\//.test(slashed)) {
+    if (!workspace) return undefined
+    relative = path.posix.relative(workspace.replaceAll('\\', '/'), slashed)
+  } else {
+    relative = path.posix.normalize(slashed)
+  }
+  if (relative === '..' || relative.startsWith('../') || path.posix.isAbsolute(relative)) {
+    return undefined
+  }
+  return relative.replace(/^\.\//, '')
+}
+
+function lineCount(text: string): number {
+  let count = 1
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i < text.length - 1) count++
+  }
+  return count
+}
+
+// --- Rule 3: values quoted or named in the message ---------------------------------------------------
+
+const QUOTED = /(?<![\w])(?:'([^'\n]+)'|"([^"\n]+)"|`([^`\n]+)`|‘([^’\n]+)’|“([^”\n]+)”)(?![\w])/g
+
+/**
+ * Values a message points at: quoted ones first, then identifier-like words (with a digit or one
+ * of - _ . / : @), which are names, images and addresses rather than prose.
+ */
+export function messageCandidates(message: string): string[] {
+  const quoted = [...message.matchAll(QUOTED)].map(m => m.slice(1).find(g => g !== undefined) ?? '')
+  const words = message
+    .split(/\s+/)
+    .map(word => word.replace(/^[([{<'"`‘“]+|[)\]}>'"`’”,;:.!?]+$/g, ''))
+    .filter(word => word.length >= 3 && /[-_./:@0-9]/.test(word) && /[A-Za-z0-9]/.test(word))
+  return [...new Set([...quoted.filter(q => q.trim() !== ''), ...words])]
+}
+
+// --- Per-format locators --------------------------------------------------------------------------
+
+interface DocumentLocator {
+  /** Line of the deepest node the path reaches. */
+  path(path: readonly PathSegment[]): number | undefined
+  /** Line of the first occurrence of a value, within an element of the document if given. */
+  value(candidate: string, element?: number): number | undefined
+  /** Line where an element of a top-level array starts. */
+  element(element: number): number | undefined
+}
+
+const locators = new WeakMap<ParsedFile, Map<number, DocumentLocator | undefined>>()
+
+function documentLocator(file: ParsedFile, document: SourceDocument): DocumentLocator | undefined {
+  let perFile = locators.get(file)
+  if (!perFile) {
+    perFile = new Map()
+    locators.set(file, perFile)
+  }
+  if (!perFile.has(document.index)) perFile.set(document.index, buildLocator(file, document))
+  return perFile.get(document.index)
+}
+
+function buildLocator(file: ParsedFile, document: SourceDocument): DocumentLocator | undefined {
+  switch (file.parser) {
+    case 'yaml':
+      return yamlLocator(file, document.index)
+    case 'json':
+      return jsonLocator(file.text, document)
+    case 'dockerfile':
+      return dockerfileLocator(file.text)
+    case 'hcl2':
+      return hclLocator(file.text)
+    default:
+      return undefined
+  }
+}
+
+// YAML ---------------------------------------------------------------------------------------------
+
+function yamlLocator(file: ParsedFile, documentIndex: number): DocumentLocator | undefined {
+  const part = splitYamlParts(file.text)[documentIndex]
+  if (!part) return undefined
+  const lineCounter = new LineCounter()
+  const docs = parseAllDocuments(part.text, { lineCounter, uniqueKeys: false })
+  const doc = Array.isArray(docs) ? docs[0] : undefined
+  const root = doc?.contents
+  if (!doc || !root) return undefined
+  const lineOf = (offset: number): number => part.line + lineCounter.linePos(offset).line - 1
+  const item = (element: number): YamlNode | undefined => {
+    const node = isSeq(root) ? (root.items[element] as YamlNode | undefined) : undefined
+    return node?.range ? node : undefined
+  }
+  return {
+    path: segments => {
+      const offset = yamlPathOffset(doc, root, segments)
+      return offset === undefined ? undefined : lineOf(offset)
+    },
+    value: (candidate, element) => {
+      const scope = element === undefined ? root : item(element)
+      if (!scope) return undefined
+      let found: number | undefined
+      visit(scope, {
+        Scalar(_key, node) {
+          if (node.range && scalarText(node) === candidate) {
+            found = node.range[0]
+            return visit.BREAK
+          }
+          return undefined
+        }
+      })
+      return found === undefined ? undefined : lineOf(found)
+    },
+    element: element => {
+      const node = item(element)
+      return node?.range ? lineOf(node.range[0]) : undefined
+    }
+  }
+}
+
+/** A scalar as conftest's value has it, as text (keys become strings this way too). */
+function scalarText(node: Scalar): string {
+  if (node.type === 'PLAIN' && typeof node.source === 'string') {
+    return String(resolvePlainScalar(node.source))
+  }
+  return String(node.value)
+}
+
+function resolveAlias(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node
+}
+
+/**
+ * Offset of the deepest node a path reaches: a mapping key's own position for a member, an
+ * item's for a list element. Merge keys are followed the way go-yaml applies them (later entries
+ * win, a merged list from its first element).
+ */
+function yamlPathOffset(
+  doc: Document,
+  root: YamlNode,
+  segments: readonly PathSegment[]
+): number | undefined {
+  let node: unknown = root
+  let offset: number | undefined
+  for (const segment of segments) {
+    node = resolveAlias(doc, node)
+    let next: { at: number; value: unknown } | undefined
+    if (isMap(node) && typeof segment === 'string') {
+      next = findInMap(doc, node, segment, new Set())
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as YamlNode | undefined
+      if (item?.range) next = { at: item.range[0], value: item }
+    }
+    if (!next) break
+    offset = next.at
+    node = next.value
+  }
+  return offset
+}
+
+function findInMap(
+  doc: Document,
+  map: unknown,
+  key: string,
+  seen: Set<unknown>
+): { at: number; value: unknown } | undefined {
+  if (!isMap(map) || seen.has(map)) return undefined
+  seen.add(map)
+  let found: { at: number; value: unknown } | undefined
+  for (const pair of map.items) {
+    const keyNode = pair.key
+    if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<') {
+      const value = resolveAlias(doc, pair.value)
+      const sources = isSeq(value) ? [...value.items].reverse() : [value]
+      for (const source of sources) {
+        const merged = findInMap(doc, resolveAlias(doc, source), key, seen)
+        if (merged) found = merged
+      }
+      continue
+    }
+    if (isScalar(keyNode) && keyNode.range && scalarText(keyNode) === key) {
+      found = { at: keyNode.range[0], value: pair.value }
+    }
+  }
+  return found
+}
+
+// JSON and Terraform plans ----------------------------------------------------------------------------
+
+function jsonLocator(text: string, document: SourceDocument): DocumentLocator {
+  const plan = isTerraformPlan(document.value) ? document.value : undefined
+  const elementRange = (element: number): { start: number; end: number } | undefined => {
+    if (!Array.isArray(document.value) || element >= document.value.length) return undefined
+    const start = locateJsonPath(text, [element]).offset
+    return { start, end: endOfJsonValue(text, start) }
+  }
+  return {
+    path: segments => {
+      const { offset, resolved } = locateJsonPath(text, segments)
+      return resolved > 0 ? lineAt(text, offset) : undefined
+    },
+    value: (candidate, element) => {
+      if (plan && resourceChangeIndex(plan, candidate) !== undefined) {
+        return planResourceLine(text, plan, candidate)
+      }
+      const range = element === undefined ? { start: 0, end: text.length } : elementRange(element)
+      if (!range) return undefined
+      const at = findJsonString(text, candidate, range.start, range.end)
+      return at === -1 ? undefined : lineAt(text, at)
+    },
+    element: element => {
+      const range = elementRange(element)
+      return range ? lineAt(text, range.start) : undefined
+    }
+  }
+}
+
+// Dockerfiles ------------------------------------------------------------------------------------------
+
+function dockerfileLocator(text: string): DocumentLocator | undefined {
+  const parsed = parseDockerfileWithLines(text)
+  if ('error' in parsed) return undefined
+  const { instructions, lines } = parsed
+  const mentions = (instruction: DockerInstruction, candidate: string, exact: boolean): boolean =>
+    (instruction.Value ?? []).some(value =>
+      exact ? value === candidate : value.split(/[\s"'=,;&|]+/).includes(candidate)
+    )
+  // The document is `[instructions]`, so a path is [0, instruction index, ...].
+  return {
+    path: segments => {
+      if (segments[0] !== 0) return undefined
+      return typeof segments[1] === 'number' ? lines[segments[1]] : lines[0]
+    },
+    element: () => lines[0],
+    value: candidate => {
+      const exact = instructions.findIndex(i => i.Cmd !== 'comment' && mentions(i, candidate, true))
+      if (exact !== -1) return lines[exact]
+      const token = instructions.findIndex(i => i.Cmd !== 'comment' && mentions(i, candidate, false))
+      return token === -1 ? undefined : lines[token]
+    }
+  }
+}
+
+// HCL ----------------------------------------------------------------------------------------------------
+
+interface HclStatement {
+  name: string
+  labels: string[]
+  offset: number
+  /** For blocks: the text between the braces. */
+  body?: { start: number; end: number }
+}
+
+/**
+ * The top-level statements (attributes and blocks) between `start` and `end`, skipping strings,
+ * template interpolations, heredocs and comments.
+ */
+function hclStatements(text: string, start: number, end: number): HclStatement[] {
+  const statements: HclStatement[] = []
+  let i = start
+  const skipSpace = (newlines: boolean): void => {
+    for (;;) {
+      const c = text[i]
+      if (c === ' ' || c === '\t' || c === '\r' || (newlines && c === '\n')) i++
+      else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+        while (i < end && text[i] !== '\n') i++
+      } else if (c === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2)
+        i = close === -1 ? end : close + 2
+      } else return
+    }
+  }
+  while (i < end) {
+    skipSpace(true)
+    if (i >= end) break
+    const identifier = /^[A-Za-z_][\w-]*/.exec(text.slice(i, Math.min(end, i + 200)))
+    if (!identifier) {
+      i = skipExpression(text, i, end)
+      continue
+    }
+    const statement: HclStatement = { name: identifier[0], labels: [], offset: i }
+    i += identifier[0].length
+    for (;;) {
+      skipSpace(false)
+      if (text[i] === '"') {
+        const close = skipString(text, i, end)
+        statement.labels.push(text.slice(i + 1, close - 1))
+        i = close
+        continue
+      }
+      const label = /^[A-Za-z_][\w-]*/.exec(text.slice(i, Math.min(end, i + 200)))
+      if (label) {
+        statement.labels.push(label[0])
+        i += label[0].length
+        continue
+      }
+      break
+    }
+    if (text[i] === '{') {
+      const close = skipBrackets(text, i, end)
+      statement.body = { start: i + 1, end: close - 1 }
+      i = close
+    } else {
+      i = skipExpression(text, i, end)
+    }
+    statements.push(statement)
+  }
+  return statements
+}
+
+/** Past the string literal opening at `i`, with `${ }` templates (which may hold strings). */
+function skipString(text: string, open: number, end: number): number {
+  let i = open + 1
+  while (i < end) {
+    const c = text[i]
+    if (c === '\\') i += 2
+    else if (c === '"') return i + 1
+    else if ((c === '$' || c === '%') && text[i + 1] === '{') i = skipBrackets(text, i + 1, end)
+    else if (c === '\n') return i
+    else i++
+  }
+  return end
+}
+
+/** Past the bracket (`{`, `[`, `(`) opening at `i` and everything up to its match. */
+function skipBrackets(text: string, open: number, end: number): number {
+  let depth = 0
+  let i = open
+  while (i < end) {
+    const c = text[i]
+    if (c === '"') {
+      i = skipString(text, i, end)
+      continue
+    }
+    if (c === '<' && text[i + 1] === '<') {
+      i = skipHeredoc(text, i, end)
+      continue
+    }
+    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < end && text[i] !== '\n') i++
+      continue
+    }
+    if (c === '{' || c === '[' || c === '(') depth++
+    else if (c === '}' || c === ']' || c === ')') {
+      depth--
+      if (depth === 0) return i + 1
+    }
+    i++
+  }
+  return end
+}
+
+function skipHeredoc(text: string, at: number, end: number): number {
+  const header = /^<<-?([A-Za-z_]\w*)[ \t]*\r?\n/.exec(text.slice(at, at + 200))
+  if (!header) return at + 2
+  let i = at + header[0].length
+  while (i < end) {
+    const lineEnd = text.indexOf('\n', i)
+    const stop = lineEnd === -1 ? end : lineEnd
+    if (text.slice(i, stop).trim() === header[1]) return stop
+    i = stop + 1
+  }
+  return end
+}
+
+/** Past an attribute's expression: to the end of its line, outside brackets and strings. */
+function skipExpression(text: string, i: number, end: number): number {
+  while (i < end && text[i] !== '\n') {
+    const c = text[i]
+    if (c === '"') i = skipString(text, i, end)
+    else if (c === '{' || c === '[' || c === '(') i = skipBrackets(text, i, end)
+    else if (c === '<' && text[i + 1] === '<') i = skipHeredoc(text, i, end)
+    else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < end && text[i] !== '\n') i++
+    } else i++
+  }
+  return i
+}
+
+/**
+ * Resolves a path in conftest's hcl2 shape (`resource.TYPE.NAME[0].attribute`) against the text:
+ * a block type and its labels find the block, an index picks among blocks with the same labels,
+ * a name finds an attribute or nested block inside.
+ */
+function hclPathOffset(text: string, segments: readonly PathSegment[]): number | undefined {
+  let scope = { start: 0, end: text.length }
+  let offset: number | undefined
+  let i = 0
+  while (i < segments.length) {
+    const name = segments[i]
+    if (typeof name !== 'string') break
+    const candidates = hclStatements(text, scope.start, scope.end).filter(s => s.name === name)
+    if (candidates.length === 0) break
+    i++
+    // Consume the labels the path gives, as far as they match.
+    let matching = candidates
+    let labelIndex = 0
+    while (i < segments.length && typeof segments[i] === 'string') {
+      const label = segments[i]
+      const narrowed = matching.filter(s => s.labels[labelIndex] === label)
+      if (narrowed.length === 0) break
+      matching = narrowed
+      labelIndex++
+      i++
+    }
+    let chosen = matching[0]
+    if (i < segments.length && typeof segments[i] === 'number') {
+      chosen = matching[segments[i] as number] ?? chosen
+      i++
+    }
+    offset = chosen.offset
+    if (!chosen.body) break
+    scope = chosen.body
+  }
+  return offset
+}
+
+function hclLocator(text: string): DocumentLocator {
+  return {
+    element: () => undefined,
+    path: segments => {
+      const offset = hclPathOffset(text, segments)
+      return offset === undefined ? undefined : lineAt(text, offset)
+    },
+    value: candidate => {
+      const resource = parseResourceAddress(candidate)
+      const block = resource ? blockLine(text, resource) : undefined
+      if (block !== undefined) return block
+      const at = text.indexOf(JSON.stringify(candidate))
+      return at === -1 ? undefined : lineAt(text, at)
+    }
+  }
+}
