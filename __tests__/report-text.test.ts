@@ -82,6 +82,20 @@ describe('renderStandard', () => {
     expect(out).toBe('FAIL - - no\n\n2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions\n')
   })
 
+  it('prints what the policies printed first, as conftest does', () => {
+    // conftest v0.69.0's bytes for a policy calling print("hello", input.kind) on two files.
+    const out = renderStandard([result({ failures: [{ msg: 'd' }] })], {
+      color: true,
+      prints: ['policy/p.rego:3: hello X\n', 'policy/p.rego:3: hello Y']
+    })
+    expect(out).toBe(
+      '\x1b[34mPRNT \x1b[0m  policy/p.rego:3: hello X\n\n' +
+        '\x1b[34mPRNT \x1b[0m  policy/p.rego:3: hello Y\n\n' +
+        '\x1b[31mFAIL\x1b[0m - a.yaml - main - d\n\n' +
+        '\x1b[31m1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions\x1b[0m\n'
+    )
+  })
+
   it('colours the totals green when everything passed', () => {
     expect(renderStandard([result({ successes: 1 })], { color: true })).toBe(
       '\n\x1b[32m1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions\x1b[0m\n'

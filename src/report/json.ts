@@ -184,19 +184,23 @@ export function renderResultsJson(
   // The same file may be named `./a.yaml` in a result and `a.yaml` in its finding.
   const key = (file: string, namespace: string, severity: Severity, msg: string): string =>
     JSON.stringify([path.posix.normalize(file.replace(/\\/g, '/')), namespace, severity, msg])
-  const pending = new Map<string, Finding[]>()
+  // Findings with the same key are taken in order: `next` is the first one not yet matched.
+  const pending = new Map<string, { findings: Finding[]; next: number }>()
   const matched = new Set<Finding>()
   for (const finding of findings) {
     const k = key(finding.file, finding.namespace, finding.severity, finding.message)
-    pending.set(k, [...(pending.get(k) ?? []), finding])
+    const queue = pending.get(k)
+    if (queue) queue.findings.push(finding)
+    else pending.set(k, { findings: [finding], next: 0 })
   }
 
   const out: Result[] = results.map(result => {
     const annotate = (severity: 'failure' | 'warning' | 'exception'): Entry[] | undefined =>
       result[LISTS[severity]]?.map(entry => {
-        const match = pending.get(key(result.filename, result.namespace, severity, entry.msg))
-        const finding = match?.shift()
-        if (finding === undefined) return entry
+        const queue = pending.get(key(result.filename, result.namespace, severity, entry.msg))
+        const finding = queue?.findings[queue.next]
+        if (queue === undefined || finding === undefined) return entry
+        queue.next += 1
         matched.add(finding)
         return { ...entry, [DETAILS_KEY]: detailsOf(finding) }
       })
@@ -210,17 +214,21 @@ export function renderResultsJson(
     }
   })
 
+  const byFile = new Map(out.map(r => [JSON.stringify([r.filename, r.namespace]), r]))
   for (const finding of findings.filter(f => !matched.has(f))) {
-    let target = out.find(r => r.filename === finding.file && r.namespace === finding.namespace)
+    const fileKey = JSON.stringify([finding.file, finding.namespace])
+    let target = byFile.get(fileKey)
     if (target === undefined) {
       target = { filename: finding.file, namespace: finding.namespace, successes: 0 }
       out.push(target)
+      byFile.set(fileKey, target)
     }
     const list = finding.severity === 'error' ? 'failures' : LISTS[finding.severity]
     const entry: Entry = { msg: finding.message, [DETAILS_KEY]: detailsOf(finding) }
     if (finding.line !== undefined) entry.loc = { file: finding.file, line: finding.line }
     if (finding.metadata !== undefined) entry.metadata = finding.metadata
-    target[list] = [...(target[list] ?? []), entry]
+    target[list] = target[list] ?? []
+    target[list].push(entry)
   }
   return render(out)
 }

@@ -45,7 +45,9 @@ function byFileAndLine(a: Finding, b: Finding): number {
 function groupByFile(findings: readonly Finding[]): Array<[string, Finding[]]> {
   const groups = new Map<string, Finding[]>()
   for (const finding of [...findings].sort(byFileAndLine)) {
-    groups.set(finding.file, [...(groups.get(finding.file) ?? []), finding])
+    const group = groups.get(finding.file)
+    if (group) group.push(finding)
+    else groups.set(finding.file, [finding])
   }
   return [...groups]
 }

@@ -53,7 +53,7 @@ function indicators(result: CheckResult): [string, string] {
 }
 
 /** ANSI foreground colours as conftest's aurora prints them. */
-const COLOURS = { red: 31, green: 32, yellow: 33, cyan: 36 } as const
+const COLOURS = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36 } as const
 type Colour = keyof typeof COLOURS
 
 export interface StandardOptions {
@@ -61,6 +61,12 @@ export interface StandardOptions {
   color?: boolean
   /** Leave out exceptions (`--suppress-exceptions`). */
   suppressExceptions?: boolean
+  /**
+   * What the policies' `print()` calls wrote (`policy/p.rego:3: hello`), printed first as
+   * conftest does. conftest keeps each line's newline and so follows it with a blank line; a
+   * line may be given with or without it.
+   */
+  prints?: readonly string[]
 }
 
 /** `conftest test -o stdout`: one `WARN`/`FAIL`/`EXCP` line per result, then the totals. */
@@ -70,7 +76,9 @@ export function renderStandard(
 ): string {
   const paint = (text: string, colour: Colour): string =>
     options.color ? `\x1b[${COLOURS[colour]}m${text}\x1b[0m` : text
-  const lines: string[] = []
+  const lines: string[] = (options.prints ?? []).map(
+    text => `${paint('PRNT ', 'blue')}  ${text.replace(/\n$/, '')}\n`
+  )
   for (const result of results) {
     const [file, namespace] = indicators(result)
     const line = (label: string, colour: Colour, entry: CheckResultEntry): void => {
