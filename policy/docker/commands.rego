@@ -10,7 +10,8 @@ package docker
 #   id: DOCKER-004
 #   severity: medium
 #   enforcement: deny
-#   remediation: Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a RUN and verify the checksum or signature before using the file.
+#   remediation: >-
+#     Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a RUN and verify the checksum or signature before using the file.
 findings contains {
 	"id": "DOCKER-004",
 	"msg": sprintf("ADD %s: downloads from a URL without verifying a checksum", [source]),
@@ -40,7 +41,8 @@ pipe_to_shell := `(curl|wget)[^|;&]*\|\s*(sudo\s+(-\S+\s+)*)?(/usr/bin/|/bin/)?(
 #   id: DOCKER-005
 #   severity: high
 #   enforcement: deny
-#   remediation: Download the script to a file, verify its checksum or signature, then run it; or install the tool from a package manager or a pinned release.
+#   remediation: >-
+#     Download the script to a file, verify its checksum or signature, then run it; or install the tool from a package manager or a pinned release.
 findings contains {
 	"id": "DOCKER-005",
 	"msg": "RUN pipes a download into a shell",
@@ -59,7 +61,8 @@ findings contains {
 #   id: DOCKER-007
 #   severity: medium
 #   enforcement: deny
-#   remediation: Switch users with `USER root` for the steps that need it and `USER <app>` after; remove sudo from the image.
+#   remediation: >-
+#     Switch users with `USER root` for the steps that need it and `USER <app>` after; remove sudo from the image.
 findings contains {
 	"id": "DOCKER-007",
 	"msg": "RUN uses sudo",
@@ -82,7 +85,8 @@ apt_install := `\bapt(-get)?\s+(-\S+\s+)*install\b`
 #   id: DOCKER-008
 #   severity: low
 #   enforcement: warn
-#   remediation: Run `apt-get update && apt-get install -y …` in the same RUN.
+#   remediation: >-
+#     Run `apt-get update && apt-get install -y …` in the same RUN.
 findings contains {
 	"id": "DOCKER-008",
 	"msg": "RUN runs apt-get update without installing anything in the same step",
@@ -108,7 +112,8 @@ recommends_disabled_globally if {
 #   id: DOCKER-009
 #   severity: low
 #   enforcement: warn
-#   remediation: Add `--no-install-recommends` to `apt-get install`, and list the packages you need explicitly.
+#   remediation: >-
+#     Add `--no-install-recommends` to `apt-get install`, and list the packages you need explicitly.
 findings contains {
 	"id": "DOCKER-009",
 	"msg": "RUN installs apt packages with their recommended packages (no --no-install-recommends)",
@@ -144,7 +149,8 @@ apt_cache_mounted(r) if {
 #   id: DOCKER-010
 #   severity: low
 #   enforcement: warn
-#   remediation: End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use a BuildKit cache mount (`RUN --mount=type=cache,target=/var/lib/apt …`).
+#   remediation: >-
+#     End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use a BuildKit cache mount (`RUN --mount=type=cache,target=/var/lib/apt …`).
 findings contains {
 	"id": "DOCKER-010",
 	"msg": "RUN installs apt packages without removing /var/lib/apt/lists in the same step",

@@ -20,7 +20,8 @@ judged_images contains {"container": c, "image": c.container.image, "path": arra
 #   id: K8S-201
 #   severity: high
 #   enforcement: deny
-#   remediation: Use a specific version tag (`nginx:1.27.3`), or better a digest (`nginx@sha256:…`).
+#   remediation: >-
+#     Use a specific version tag (`nginx:1.27.3`), or better a digest (`nginx@sha256:…`).
 findings contains {
 	"id": "K8S-201",
 	"msg": sprintf(`%s: container "%s" uses the image "%s" without a fixed tag`, [k8s.display, i.container.name, i.image]),
@@ -39,7 +40,8 @@ findings contains {
 #   id: K8S-202
 #   severity: low
 #   enforcement: warn
-#   remediation: Reference the image by digest (`registry/repo:tag@sha256:…`); tools such as Renovate or Dependabot keep digests current.
+#   remediation: >-
+#     Reference the image by digest (`registry/repo:tag@sha256:…`); tools such as Renovate or Dependabot keep digests current.
 findings contains {
 	"id": "K8S-202",
 	"msg": sprintf(`%s: container "%s" uses the image "%s", which is not pinned by digest`, [k8s.display, i.container.name, i.image]),
@@ -58,7 +60,8 @@ findings contains {
 #   id: K8S-203
 #   severity: medium
 #   enforcement: warn
-#   remediation: Mirror the image into an allowed registry, or add its registry to `policy_gate.kubernetes.allowed_registries`.
+#   remediation: >-
+#     Mirror the image into an allowed registry, or add its registry to `policy_gate.kubernetes.allowed_registries`.
 findings contains {
 	"id": "K8S-203",
 	"msg": sprintf(`%s: container "%s" uses the image "%s" from %s, which is not an allowed registry`, [k8s.display, i.container.name, i.image, images.parse(i.image).registry]),

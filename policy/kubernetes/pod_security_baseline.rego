@@ -16,7 +16,8 @@ import data.lib.util
 #   id: K8S-001
 #   severity: critical
 #   enforcement: deny
-#   remediation: Remove `securityContext.privileged` or set it to `false`; grant only the specific capabilities the container needs.
+#   remediation: >-
+#     Remove `securityContext.privileged` or set it to `false`; grant only the specific capabilities the container needs.
 findings contains {
 	"id": "K8S-001",
 	"msg": sprintf(`%s: container "%s" runs privileged`, [k8s.display, c.name]),
@@ -35,7 +36,8 @@ findings contains {
 #   id: K8S-002
 #   severity: critical
 #   enforcement: deny
-#   remediation: Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec, or set them to `false`.
+#   remediation: >-
+#     Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec, or set them to `false`.
 findings contains {
 	"id": "K8S-002",
 	"msg": sprintf("%s: the pod shares the host's namespace (%s: true)", [k8s.display, field]),
@@ -54,7 +56,8 @@ findings contains {
 #   id: K8S-003
 #   severity: high
 #   enforcement: deny
-#   remediation: Use an `emptyDir`, a `configMap`/`secret`, or a PersistentVolumeClaim instead of a `hostPath` volume.
+#   remediation: >-
+#     Use an `emptyDir`, a `configMap`/`secret`, or a PersistentVolumeClaim instead of a `hostPath` volume.
 findings contains {
 	"id": "K8S-003",
 	"msg": sprintf(`%s: volume "%s" mounts the host path "%s"`, [k8s.display, object.get(volume, "name", ""), util.string_at(volume, ["hostPath", "path"])]),
@@ -74,7 +77,8 @@ findings contains {
 #   id: K8S-004
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove `hostPort` (or set it to 0) and expose the container through a Service.
+#   remediation: >-
+#     Remove `hostPort` (or set it to 0) and expose the container through a Service.
 findings contains {
 	"id": "K8S-004",
 	"msg": sprintf(`%s: container "%s" binds host port %v`, [k8s.display, c.name, port.hostPort]),
@@ -102,7 +106,8 @@ baseline_capabilities := {
 #   id: K8S-005
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove the capability from `securityContext.capabilities.add`; only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT are allowed.
+#   remediation: >-
+#     Remove the capability from `securityContext.capabilities.add`; only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT are allowed.
 findings contains {
 	"id": "K8S-005",
 	"msg": sprintf(`%s: container "%s" adds the capability %s`, [k8s.display, c.name, capability]),
@@ -142,7 +147,8 @@ apparmor_violations contains {
 #   id: K8S-006
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove the override, or use `appArmorProfile.type` `RuntimeDefault` or `Localhost` (annotation values `runtime/default` or `localhost/<profile>`).
+#   remediation: >-
+#     Remove the override, or use `appArmorProfile.type` `RuntimeDefault` or `Localhost` (annotation values `runtime/default` or `localhost/<profile>`).
 findings contains {
 	"id": "K8S-006",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -179,7 +185,8 @@ selinux_violations contains {
 #   id: K8S-007
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove `seLinuxOptions.user` and `.role`; use a `type` of container_t, container_init_t, container_kvm_t or container_engine_t, or leave it unset.
+#   remediation: >-
+#     Remove `seLinuxOptions.user` and `.role`; use a `type` of container_t, container_init_t, container_kvm_t or container_engine_t, or leave it unset.
 findings contains {
 	"id": "K8S-007",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -195,7 +202,8 @@ findings contains {
 #   id: K8S-008
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove `securityContext.procMount` or set it to `Default`.
+#   remediation: >-
+#     Remove `securityContext.procMount` or set it to `Default`.
 findings contains {
 	"id": "K8S-008",
 	"msg": sprintf(`%s: container "%s" sets procMount %s`, [k8s.display, c.name, c.security_context.procMount]),
@@ -214,7 +222,8 @@ findings contains {
 #   id: K8S-009
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of `Unconfined`.
+#   remediation: >-
+#     Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of `Unconfined`.
 findings contains {
 	"id": "K8S-009",
 	"msg": sprintf("%s: %s sets the seccomp profile Unconfined", [k8s.display, sc.owner]),
@@ -247,7 +256,8 @@ safe_sysctls := {
 #   id: K8S-010
 #   severity: high
 #   enforcement: deny
-#   remediation: Remove the sysctl from `securityContext.sysctls`, or set it on the node instead.
+#   remediation: >-
+#     Remove the sysctl from `securityContext.sysctls`, or set it on the node instead.
 findings contains {
 	"id": "K8S-010",
 	"msg": sprintf("%s: the pod sets the unsafe sysctl %s", [k8s.display, sysctl.name]),
@@ -267,7 +277,8 @@ findings contains {
 #   id: K8S-011
 #   severity: critical
 #   enforcement: deny
-#   remediation: Remove `windowsOptions.hostProcess` or set it to `false`.
+#   remediation: >-
+#     Remove `windowsOptions.hostProcess` or set it to `false`.
 findings contains {
 	"id": "K8S-011",
 	"msg": sprintf("%s: %s runs as a Windows HostProcess", [k8s.display, sc.owner]),
@@ -307,7 +318,8 @@ probe_handlers contains {
 #   id: K8S-012
 #   severity: medium
 #   enforcement: deny
-#   remediation: Remove the `host` field so the probe or hook targets the pod's own IP.
+#   remediation: >-
+#     Remove the `host` field so the probe or hook targets the pod's own IP.
 findings contains {
 	"id": "K8S-012",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),

@@ -22,7 +22,8 @@ restricted_volume_types := {
 #   id: K8S-101
 #   severity: medium
 #   enforcement: deny
-#   remediation: Replace the volume with a PersistentVolumeClaim (for network storage such as nfs, iscsi or cephfs, through a PersistentVolume) or one of the allowed types.
+#   remediation: >-
+#     Replace the volume with a PersistentVolumeClaim (for network storage such as nfs, iscsi or cephfs, through a PersistentVolume) or one of the allowed types.
 findings contains {
 	"id": "K8S-101",
 	"msg": sprintf(`%s: volume "%s" has the type %s, which the restricted profile does not allow`, [k8s.display, object.get(volume, "name", ""), type]),
@@ -45,7 +46,8 @@ findings contains {
 #   id: K8S-102
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `securityContext.allowPrivilegeEscalation` to `false` in every container.
+#   remediation: >-
+#     Set `securityContext.allowPrivilegeEscalation` to `false` in every container.
 findings contains {
 	"id": "K8S-102",
 	"msg": sprintf(`%s: container "%s" does not set allowPrivilegeEscalation to false`, [k8s.display, c.name]),
@@ -90,7 +92,8 @@ run_as_root_settings contains {
 #   id: K8S-103
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `securityContext.runAsNonRoot` to `true` on the pod, build the image with a non-root `USER`, and remove any `runAsNonRoot` set to `false`.
+#   remediation: >-
+#     Set `securityContext.runAsNonRoot` to `true` on the pod, build the image with a non-root `USER`, and remove any `runAsNonRoot` set to `false`.
 findings contains {
 	"id": "K8S-103",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -106,7 +109,8 @@ findings contains {
 #   id: K8S-104
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `runAsUser` to a non-zero UID, or remove it and set the user in the image.
+#   remediation: >-
+#     Set `runAsUser` to a non-zero UID, or remove it and set the user in the image.
 findings contains {
 	"id": "K8S-104",
 	"msg": sprintf("%s: %s sets runAsUser to 0 (root)", [k8s.display, sc.owner]),
@@ -127,7 +131,8 @@ findings contains {
 #   id: K8S-105
 #   severity: medium
 #   enforcement: deny
-#   remediation: "Set `securityContext.seccompProfile: {type: RuntimeDefault}` on the pod."
+#   remediation: >-
+#     Set `securityContext.seccompProfile: {type: RuntimeDefault}` on the pod.
 findings contains {
 	"id": "K8S-105",
 	"msg": sprintf(`%s: container "%s" has no seccomp profile (neither it nor the pod sets seccompProfile.type)`, [k8s.display, c.name]),
@@ -148,7 +153,8 @@ findings contains {
 #   id: K8S-106
 #   severity: medium
 #   enforcement: deny
-#   remediation: "Add `securityContext.capabilities.drop: [ALL]` to every container."
+#   remediation: >-
+#     Add `securityContext.capabilities.drop: [ALL]` to every container.
 findings contains {
 	"id": "K8S-106",
 	"msg": sprintf(`%s: container "%s" does not drop ALL capabilities`, [k8s.display, c.name]),
@@ -175,7 +181,8 @@ drop_path(c) := array.concat(c.path, ["securityContext", "capabilities", "drop"]
 #   id: K8S-107
 #   severity: medium
 #   enforcement: deny
-#   remediation: Remove the capability from `securityContext.capabilities.add`; only NET_BIND_SERVICE may be added.
+#   remediation: >-
+#     Remove the capability from `securityContext.capabilities.add`; only NET_BIND_SERVICE may be added.
 findings contains {
 	"id": "K8S-107",
 	"msg": sprintf(`%s: container "%s" adds the capability %s`, [k8s.display, c.name, capability]),

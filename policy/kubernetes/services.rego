@@ -12,7 +12,8 @@ import data.lib.kubernetes as k8s
 #   id: K8S-501
 #   severity: medium
 #   enforcement: warn
-#   remediation: Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer (`loadBalancerSourceRanges`, an internal load balancer annotation).
+#   remediation: >-
+#     Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer (`loadBalancerSourceRanges`, an internal load balancer annotation).
 findings contains {
 	"id": "K8S-501",
 	"msg": sprintf("%s: the Service is of type LoadBalancer, which is usually reachable from the internet", [k8s.display]),
@@ -31,7 +32,8 @@ findings contains {
 #   id: K8S-502
 #   severity: low
 #   enforcement: warn
-#   remediation: Use a ClusterIP Service behind an Ingress or Gateway.
+#   remediation: >-
+#     Use a ClusterIP Service behind an Ingress or Gateway.
 findings contains {
 	"id": "K8S-502",
 	"msg": sprintf("%s: the Service is of type NodePort, which opens a port on every node", [k8s.display]),

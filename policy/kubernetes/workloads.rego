@@ -15,7 +15,8 @@ import data.lib.util
 #   id: K8S-301
 #   severity: low
 #   enforcement: warn
-#   remediation: Add the label under `metadata.labels`, or change `policy_gate.kubernetes.required_labels`.
+#   remediation: >-
+#     Add the label under `metadata.labels`, or change `policy_gate.kubernetes.required_labels`.
 findings contains {
 	"id": "K8S-301",
 	"msg": sprintf("%s: the label %s is missing", [k8s.display, label]),
@@ -39,7 +40,8 @@ else := ["metadata"]
 #   id: K8S-302
 #   severity: low
 #   enforcement: warn
-#   remediation: Set `automountServiceAccountToken` to `false` in the pod spec (or on its ServiceAccount, and then here too), and mount a projected token only where the API is needed.
+#   remediation: >-
+#     Set `automountServiceAccountToken` to `false` in the pod spec (or on its ServiceAccount, and then here too), and mount a projected token only where the API is needed.
 findings contains {
 	"id": "K8S-302",
 	"msg": sprintf("%s: the pod mounts a service account token (automountServiceAccountToken is not false)", [k8s.display]),
@@ -69,7 +71,8 @@ resources_path(c, field) := array.concat(c.path, ["resources", field]) if {
 #   id: K8S-401
 #   severity: medium
 #   enforcement: deny
-#   remediation: Set `resources.limits.cpu` and `resources.limits.memory` on every container.
+#   remediation: >-
+#     Set `resources.limits.cpu` and `resources.limits.memory` on every container.
 findings contains {
 	"id": "K8S-401",
 	"msg": sprintf(`%s: container "%s" has no %s limit`, [k8s.display, c.name, concat(" or ", missing)]),
@@ -91,7 +94,8 @@ findings contains {
 #   id: K8S-402
 #   severity: medium
 #   enforcement: deny
-#   remediation: Set `resources.requests.cpu` and `resources.requests.memory` on every container.
+#   remediation: >-
+#     Set `resources.requests.cpu` and `resources.requests.memory` on every container.
 findings contains {
 	"id": "K8S-402",
 	"msg": sprintf(`%s: container "%s" has no %s request`, [k8s.display, c.name, concat(" or ", missing)]),
@@ -121,7 +125,8 @@ probed_containers contains c if {
 #   id: K8S-403
 #   severity: low
 #   enforcement: warn
-#   remediation: Add a `livenessProbe` that fails when the process can no longer make progress.
+#   remediation: >-
+#     Add a `livenessProbe` that fails when the process can no longer make progress.
 findings contains {
 	"id": "K8S-403",
 	"msg": sprintf(`%s: container "%s" has no liveness probe`, [k8s.display, c.name]),
@@ -141,7 +146,8 @@ findings contains {
 #   id: K8S-404
 #   severity: low
 #   enforcement: warn
-#   remediation: Add a `readinessProbe` that succeeds only when the container can serve requests.
+#   remediation: >-
+#     Add a `readinessProbe` that succeeds only when the container can serve requests.
 findings contains {
 	"id": "K8S-404",
 	"msg": sprintf(`%s: container "%s" has no readiness probe`, [k8s.display, c.name]),

@@ -43,6 +43,7 @@ package lib.exceptions
 
 import data.lib.config
 import data.lib.dates
+import data.lib.files
 
 selectors := ["kind", "namespace", "name", "address", "file"]
 
@@ -80,29 +81,9 @@ applies(e, finding, resource) if {
 	}
 }
 
-matches("file", pattern, _) if file_matches(pattern)
+matches("file", pattern, _) if files.matches(pattern)
 
 matches(key, value, resource) if {
 	key != "file"
 	resource[key] == value
 }
-
-# The paths the current file is known by: the name data.conftest.file gives, and the name joined
-# to its directory (conftest sets the base name and the absolute directory).
-file_paths contains trim_prefix(data.conftest.file.name, "./") if is_string(data.conftest.file.name)
-
-file_paths contains concat("/", [trim_suffix(data.conftest.file.dir, "/"), data.conftest.file.name]) if {
-	is_string(data.conftest.file.dir)
-	is_string(data.conftest.file.name)
-}
-
-file_matches(pattern) if {
-	is_string(pattern)
-	wanted := trim_prefix(pattern, "./")
-	some path in file_paths
-	path_matches(wanted, path)
-}
-
-path_matches(pattern, path) if glob.match(pattern, ["/"], path)
-
-path_matches(pattern, path) if glob.match(concat("", ["**/", pattern]), ["/"], path)

@@ -13,7 +13,8 @@ trails := tf.of_type({"aws_cloudtrail"})
 #   id: TF-AWS-501
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `enable_logging = true` (or remove it; it defaults to true).
+#   remediation: >-
+#     Set `enable_logging = true` (or remove it; it defaults to true).
 findings contains {
 	"id": "TF-AWS-501",
 	"msg": sprintf("%s: the trail does not log", [r.address]),
@@ -32,7 +33,8 @@ findings contains {
 #   id: TF-AWS-502
 #   severity: medium
 #   enforcement: deny
-#   remediation: Set `enable_log_file_validation = true`.
+#   remediation: >-
+#     Set `enable_log_file_validation = true`.
 findings contains {
 	"id": "TF-AWS-502",
 	"msg": sprintf("%s: log file validation is not enabled", [r.address]),
@@ -52,7 +54,8 @@ findings contains {
 #   id: TF-AWS-503
 #   severity: medium
 #   enforcement: warn
-#   remediation: Set `kms_key_id` to a customer-managed KMS key whose policy allows CloudTrail to encrypt and your auditors to decrypt.
+#   remediation: >-
+#     Set `kms_key_id` to a customer-managed KMS key whose policy allows CloudTrail to encrypt and your auditors to decrypt.
 findings contains {
 	"id": "TF-AWS-503",
 	"msg": sprintf("%s: the logs are not encrypted with a KMS key", [r.address]),
@@ -72,7 +75,8 @@ findings contains {
 #   id: TF-AWS-504
 #   severity: low
 #   enforcement: warn
-#   remediation: Set `is_multi_region_trail = true`.
+#   remediation: >-
+#     Set `is_multi_region_trail = true`.
 findings contains {
 	"id": "TF-AWS-504",
 	"msg": sprintf("%s: the trail only records its own region", [r.address]),

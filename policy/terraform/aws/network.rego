@@ -62,7 +62,8 @@ open_ingress contains {"r": entry.r, "cidr": entry.rule[field], "ports": port_ra
 #   id: TF-AWS-101
 #   severity: critical
 #   enforcement: deny
-#   remediation: Restrict the source to known addresses, or remove the rule and reach instances through AWS Systems Manager Session Manager or a bastion.
+#   remediation: >-
+#     Restrict the source to known addresses, or remove the rule and reach instances through AWS Systems Manager Session Manager or a bastion.
 findings contains {
 	"id": "TF-AWS-101",
 	"msg": sprintf("%s: ingress from %s reaches %s (%s)", [o.r.address, o.cidr, network.describe_ports(o.ports[0], o.ports[1]), admin_description(admin)]),
@@ -84,7 +85,8 @@ admin_description(ports) := concat(" and ", [name | some p in ports; name := {22
 #   id: TF-AWS-102
 #   severity: medium
 #   enforcement: warn
-#   remediation: Restrict the source to the addresses that need access, or put the service behind a load balancer and allow only the load balancer's security group.
+#   remediation: >-
+#     Restrict the source to the addresses that need access, or put the service behind a load balancer and allow only the load balancer's security group.
 findings contains {
 	"id": "TF-AWS-102",
 	"msg": sprintf("%s: ingress from %s reaches %s", [o.r.address, o.cidr, network.describe_ports(o.ports[0], o.ports[1])]),

@@ -11,7 +11,8 @@ import data.lib.terraform as tf
 #   id: TF-AWS-201
 #   severity: critical
 #   enforcement: deny
-#   remediation: Set `publicly_accessible = false` and reach the database from inside the VPC (or through a VPN or Session Manager port forwarding).
+#   remediation: >-
+#     Set `publicly_accessible = false` and reach the database from inside the VPC (or through a VPN or Session Manager port forwarding).
 findings contains {
 	"id": "TF-AWS-201",
 	"msg": sprintf("%s: the database instance is publicly accessible", [r.address]),
@@ -42,7 +43,8 @@ inherits_encryption(r) if r.after.engine_mode == "serverless"
 #   id: TF-AWS-202
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key).
+#   remediation: >-
+#     Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key).
 findings contains {
 	"id": "TF-AWS-202",
 	"msg": sprintf("%s: the database storage is not encrypted", [r.address]),

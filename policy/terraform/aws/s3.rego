@@ -46,7 +46,8 @@ public_acl_settings contains {
 #   id: TF-AWS-001
 #   severity: critical
 #   enforcement: deny
-#   remediation: Use the `private` ACL (or disable ACLs with object ownership `BucketOwnerEnforced`) and grant access through IAM or a bucket policy naming the principals; serve public content through CloudFront with origin access control.
+#   remediation: >-
+#     Use the `private` ACL (or disable ACLs with object ownership `BucketOwnerEnforced`) and grant access through IAM or a bucket policy naming the principals; serve public content through CloudFront with origin access control.
 findings contains {
 	"id": "TF-AWS-001",
 	"msg": sprintf("%s: %s makes the bucket public", [s.r.address, s.detail]),
@@ -74,7 +75,8 @@ public_principal(principal) if "*" in util.as_array(principal.AWS)
 #   id: TF-AWS-002
 #   severity: critical
 #   enforcement: deny
-#   remediation: Name the principals that need access, or add a `Condition` (such as `aws:SourceVpce`, `aws:PrincipalOrgID` or `aws:SourceArn` for CloudFront) that restricts the statement.
+#   remediation: >-
+#     Name the principals that need access, or add a `Condition` (such as `aws:SourceVpce`, `aws:PrincipalOrgID` or `aws:SourceArn` for CloudFront) that restricts the statement.
 findings contains {
 	"id": "TF-AWS-002",
 	"msg": sprintf("%s: the bucket policy allows %s to anyone (Principal \"*\", no Condition)", [r.address, concat(", ", util.as_array(object.get(statement, "Action", "all actions")))]),
@@ -114,7 +116,8 @@ configured_by(bucket, types) if {
 #   id: TF-AWS-003
 #   severity: medium
 #   enforcement: warn
-#   remediation: Add an `aws_s3_bucket_public_access_block` for the bucket with all four settings `true`, or block public access for the whole account.
+#   remediation: >-
+#     Add an `aws_s3_bucket_public_access_block` for the bucket with all four settings `true`, or block public access for the whole account.
 findings contains {
 	"id": "TF-AWS-003",
 	"msg": sprintf("%s: the bucket has no public access block", [r.address]),
@@ -134,7 +137,8 @@ findings contains {
 #   id: TF-AWS-004
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.
+#   remediation: >-
+#     Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.
 findings contains {
 	"id": "TF-AWS-004",
 	"msg": sprintf("%s: %s is not enabled", [r.address, flag]),
@@ -157,7 +161,8 @@ findings contains {
 #   id: TF-AWS-005
 #   severity: medium
 #   enforcement: deny
-#   remediation: Add an `aws_s3_bucket_server_side_encryption_configuration` (or, with provider 3, a `server_side_encryption_configuration` block) with `sse_algorithm` `aws:kms` or `AES256`.
+#   remediation: >-
+#     Add an `aws_s3_bucket_server_side_encryption_configuration` (or, with provider 3, a `server_side_encryption_configuration` block) with `sse_algorithm` `aws:kms` or `AES256`.
 findings contains {
 	"id": "TF-AWS-005",
 	"msg": sprintf("%s: the bucket has no server-side encryption configuration", [r.address]),
@@ -195,7 +200,8 @@ versioning_gaps contains {
 #   id: TF-AWS-006
 #   severity: low
 #   enforcement: warn
-#   remediation: Add an `aws_s3_bucket_versioning` with `status = "Enabled"` (provider 3, `versioning { enabled = true }`), and a lifecycle rule to expire old versions.
+#   remediation: >-
+#     Add an `aws_s3_bucket_versioning` with `status = "Enabled"` (provider 3, `versioning { enabled = true }`), and a lifecycle rule to expire old versions.
 findings contains {
 	"id": "TF-AWS-006",
 	"msg": sprintf("%s: %s", [g.r.address, g.detail]),

@@ -15,7 +15,8 @@ storage_accounts := tf.of_type({"azurerm_storage_account"})
 #   id: TF-AZ-001
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `allow_nested_items_to_be_public = false` (provider 2, `allow_blob_public_access = false`).
+#   remediation: >-
+#     Set `allow_nested_items_to_be_public = false` (provider 2, `allow_blob_public_access = false`).
 findings contains {
 	"id": "TF-AZ-001",
 	"msg": sprintf("%s: %s is true, so containers can be made public", [r.address, attribute]),
@@ -35,7 +36,8 @@ findings contains {
 #   id: TF-AZ-002
 #   severity: critical
 #   enforcement: deny
-#   remediation: Set `container_access_type = "private"` and share blobs with SAS tokens or Entra ID roles.
+#   remediation: >-
+#     Set `container_access_type = "private"` and share blobs with SAS tokens or Entra ID roles.
 findings contains {
 	"id": "TF-AZ-002",
 	"msg": sprintf("%s: the container's access type is %s, so it is public", [r.address, r.after.container_access_type]),
@@ -63,7 +65,8 @@ network_rules contains {"r": r, "rules": r.after, "path": r.path} if {
 #   id: TF-AZ-003
 #   severity: medium
 #   enforcement: warn
-#   remediation: Set `default_action = "Deny"` and allow the networks that need access with `ip_rules` and `virtual_network_subnet_ids` (or use private endpoints).
+#   remediation: >-
+#     Set `default_action = "Deny"` and allow the networks that need access with `ip_rules` and `virtual_network_subnet_ids` (or use private endpoints).
 findings contains {
 	"id": "TF-AZ-003",
 	"msg": sprintf("%s: the network rules allow every network by default", [n.r.address]),
@@ -82,7 +85,8 @@ findings contains {
 #   id: TF-AZ-101
 #   severity: high
 #   enforcement: deny
-#   remediation: Set `https_traffic_only_enabled = true` (provider 3 and earlier, `enable_https_traffic_only = true`).
+#   remediation: >-
+#     Set `https_traffic_only_enabled = true` (provider 3 and earlier, `enable_https_traffic_only = true`).
 findings contains {
 	"id": "TF-AZ-101",
 	"msg": sprintf("%s: %s is false, so the account accepts unencrypted HTTP", [r.address, attribute]),
@@ -108,7 +112,8 @@ web_apps := {
 #   id: TF-AZ-102
 #   severity: medium
 #   enforcement: deny
-#   remediation: Set `https_only = true`.
+#   remediation: >-
+#     Set `https_only = true`.
 findings contains {
 	"id": "TF-AZ-102",
 	"msg": sprintf("%s: https_only is not true, so the app is also served over HTTP", [r.address]),
@@ -128,7 +133,8 @@ findings contains {
 #   id: TF-AZ-103
 #   severity: medium
 #   enforcement: warn
-#   remediation: Set `min_tls_version = "TLS1_2"`.
+#   remediation: >-
+#     Set `min_tls_version = "TLS1_2"`.
 findings contains {
 	"id": "TF-AZ-103",
 	"msg": sprintf("%s: min_tls_version is %s", [r.address, r.after.min_tls_version]),

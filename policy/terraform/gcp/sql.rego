@@ -16,7 +16,8 @@ sql_instances := tf.of_type({"google_sql_database_instance"})
 #   id: TF-GCP-201
 #   severity: critical
 #   enforcement: deny
-#   remediation: Remove the 0.0.0.0/0 authorized network; connect through private IP or the Cloud SQL Auth Proxy.
+#   remediation: >-
+#     Remove the 0.0.0.0/0 authorized network; connect through private IP or the Cloud SQL Auth Proxy.
 findings contains {
 	"id": "TF-GCP-201",
 	"msg": sprintf("%s: the authorized network %s admits the whole internet", [r.address, net.value]),
@@ -39,7 +40,8 @@ encrypted_ssl_modes := {"ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}
 #   id: TF-GCP-202
 #   severity: medium
 #   enforcement: warn
-#   remediation: Set `ssl_mode = "ENCRYPTED_ONLY"` (or `require_ssl = true` with older providers) in `ip_configuration`, or disable the public IP (`ipv4_enabled = false`).
+#   remediation: >-
+#     Set `ssl_mode = "ENCRYPTED_ONLY"` (or `require_ssl = true` with older providers) in `ip_configuration`, or disable the public IP (`ipv4_enabled = false`).
 findings contains {
 	"id": "TF-GCP-202",
 	"msg": sprintf("%s: the instance has a public IP and accepts unencrypted connections", [r.address]),

@@ -48,7 +48,8 @@ public_grants contains {"r": r, "member": entity, "path": array.concat(r.path, [
 #   id: TF-GCP-001
 #   severity: critical
 #   enforcement: deny
-#   remediation: Remove the public member and grant roles to specific users, groups or service accounts; set `public_access_prevention = "enforced"` on the bucket.
+#   remediation: >-
+#     Remove the public member and grant roles to specific users, groups or service accounts; set `public_access_prevention = "enforced"` on the bucket.
 findings contains {
 	"id": "TF-GCP-001",
 	"msg": sprintf("%s: grants access to %s", [g.r.address, g.member]),
@@ -64,7 +65,8 @@ findings contains {
 #   id: TF-GCP-002
 #   severity: low
 #   enforcement: warn
-#   remediation: Set `uniform_bucket_level_access = true` on the `google_storage_bucket`.
+#   remediation: >-
+#     Set `uniform_bucket_level_access = true` on the `google_storage_bucket`.
 findings contains {
 	"id": "TF-GCP-002",
 	"msg": sprintf("%s: uniform bucket-level access is not enabled", [r.address]),
