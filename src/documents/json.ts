@@ -95,8 +95,10 @@ export function parseJson(input: string, options: JsonOptions = {}): DocumentsOr
   }
   // Go's float64 cannot hold 1e400; JSON.parse quietly makes it Infinity.
   if (/\d[eE]\+?\d{3}|\d{309}/.test(text) && hasInfinity(value)) {
-    const match = /-?\d+(\.\d+)?[eE]\+?\d{3,}|\d{309,}/.exec(text)
-    const line = match ? lineAt(text, match.index) : undefined
+    const match = [...text.matchAll(/-?\d+(\.\d+)?([eE][-+]?\d+)?/g)].find(
+      m => !Number.isFinite(Number(m[0]))
+    )
+    const line = match?.index !== undefined ? lineAt(text, match.index) : undefined
     return {
       error: {
         message:
@@ -235,7 +237,9 @@ function describeJsonError(text: string, error: unknown): ParseError {
   const offset = position !== undefined ? Number(position) : firstSyntaxErrorOffset(text)
   const line = lineAt(text, offset)
   const column = offset - text.lastIndexOf('\n', offset - 1)
-  const detail = reason.replace(/,? "[\s\S]*" is not valid JSON$/, '').replace(/ in JSON at position.*$/, '')
+  const detail = reason
+    .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+    .replace(/ in JSON at position.*$/, '')
   return {
     message: `invalid JSON at line ${line}, column ${column}: ${detail}. Fix the syntax; conftest cannot parse this file either.`,
     line
