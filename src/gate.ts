@@ -115,7 +115,9 @@ export async function runGate(input: GateInput): Promise<GateRun> {
     for (const [evaluation, file] of runs) {
       evaluations.push(evaluation)
       prints.push(...evaluation.prints)
-      const located = evaluationFindings(evaluation, file, locateFinding)
+      const located = evaluationFindings(evaluation, file, (f, d, h) =>
+        locateFinding(f, d, h, { workspace: input.cwd })
+      )
       findings.push(...located.findings)
       checkResults.push(...located.checkResults)
     }

@@ -1,16 +1,10 @@
+import type { LocateHint } from '../documents/locate.js'
 import type { CheckResult, Finding, ParsedFile } from '../findings.js'
 import { toCheckResult, type RuleResult } from './conftest.js'
 import type { FileEvaluation } from './engine.js'
 
-/** Where in a file a finding points, as far as the result tells. */
-export interface LocationHint {
-  loc?: { file: string; line?: number }
-  path?: (string | number)[]
-  message?: string
-}
-
 /** Resolves a finding to a 1-based line of its file (documents/locate.ts). */
-export type Locator = (file: ParsedFile, document: number, hint: LocationHint) => number
+export type Locator = (file: ParsedFile, document: number, hint: LocateHint) => number
 
 const isPath = (v: unknown): v is (string | number)[] =>
   Array.isArray(v) && v.every(p => typeof p === 'string' || typeof p === 'number')
@@ -37,9 +31,12 @@ function resultFinding(
   const input = evaluation.inputs[result.document]
   const metadata = result.metadata
   const path = isPath(metadata?.path) ? metadata.path : undefined
-  const hint: LocationHint = {
-    ...(result.loc ? { loc: result.loc } : {}),
+  const hint: LocateHint = {
+    ...(result.loc?.line !== undefined
+      ? { loc: { file: result.loc.file, line: result.loc.line } }
+      : {}),
     // A document split from a top-level array is element N of the file's document.
+    ...(input?.element !== undefined ? { element: input.element } : {}),
     ...(path ? { path: input?.element !== undefined ? [input.element, ...path] : path } : {}),
     message: result.msg
   }

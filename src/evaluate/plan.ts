@@ -64,20 +64,18 @@ export function planNamespaces(modules: readonly ModuleInfo[]): PolicyPlan {
 }
 
 /**
- * The generated module behind the entrypoints: one package per namespace whose rules are the
- * namespace's deny/warn/violation rules and `exception`, so one evaluation of a document per
- * namespace returns every rule's value (undefined rules are simply absent).
+ * The generated modules behind the entrypoints, one per namespace (a module holds one package):
+ * each package's rules are the namespace's deny/warn/violation rules and `exception`, so one
+ * evaluation of a document per namespace returns every rule's value (undefined rules are absent).
  */
-export function renderEntrypointModule(plan: PolicyPlan): string {
-  const lines: string[] = []
-  for (const ns of plan.namespaces) {
-    if (!ns.entrypoint) continue
-    lines.push(`package ${ns.entrypoint.replaceAll('/', '.')}`, '')
+export function renderEntrypointModules(plan: PolicyPlan): { name: string; source: string }[] {
+  return plan.namespaces.flatMap(ns => {
+    if (!ns.entrypoint) return []
+    const lines = [`package ${ns.entrypoint.replaceAll('/', '.')}`, '']
     for (const rule of ns.rules) lines.push(`${rule} := data.${ns.namespace}.${rule}`)
     if (ns.hasException) lines.push(`exception := data.${ns.namespace}.exception`)
-    lines.push('')
-  }
-  return lines.join('\n')
+    return [{ name: `${ns.entrypoint.split('/').pop()}.rego`, source: `${lines.join('\n')}\n` }]
+  })
 }
 
 /** Go's `path.Match` for namespace patterns (`-n 'kubernetes.*'`); namespaces contain no `/`. */

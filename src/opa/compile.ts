@@ -6,7 +6,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { Parser as TarParser } from 'tar'
 import { restrictCapabilities } from '../evaluate/capabilities.js'
-import { planNamespaces, renderEntrypointModule, type PolicyPlan } from '../evaluate/plan.js'
+import { planNamespaces, renderEntrypointModules, type PolicyPlan } from '../evaluate/plan.js'
 import { inspectModules, PolicyError, type PolicyDiagnostic, type RegoVersion } from './inspect.js'
 import { findPolicyFiles, type PolicyFile } from './policy-files.js'
 
@@ -123,7 +123,7 @@ export function parseBuildErrors(
 ): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = []
   for (const line of output.split('\n')) {
-    const m = /^\s*(.+?\.rego):(\d+)(?::(\d+))?: (.*)$/.exec(line)
+    const m = /([^\s:]+\.rego):(\d+)(?::(\d+))?: (.*)$/.exec(line)
     if (m) {
       diagnostics.push({
         file: toDisplay(m[1]),
@@ -176,9 +176,10 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
       stagedToDisplay.set(staged, module.file.display)
       if (module.regoVersion === 'v0') fileRegoVersions[`/${staged}`] = 0
     }
-    const entryFile = path.posix.join('policy-gate', 'entrypoints.rego')
     await fs.mkdir(path.join(bundleDir, 'policy-gate'), { recursive: true })
-    await fs.writeFile(path.join(bundleDir, entryFile), renderEntrypointModule(plan))
+    for (const module of renderEntrypointModules(plan)) {
+      await fs.writeFile(path.join(bundleDir, 'policy-gate', module.name), module.source)
+    }
     await fs.writeFile(
       path.join(bundleDir, '.manifest'),
       JSON.stringify({ rego_version: 1, file_rego_versions: fileRegoVersions })

@@ -1,0 +1,200 @@
+/**
+ * The action as the runner runs it: `node dist/index.js` with INPUT_* variables, an event payload,
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, OPA downloaded from the project's release server and
+ * the GitHub REST API served by the project's GitHub server. Reads what it printed and wrote.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { startReleaseServer, type ReleaseServer } from './support/release-server.js'
+import { OPA_VERSION, opaBinary, repoRoot } from './support/tools.js'
+
+const REPOSITORY = 'octo-org/platform'
+const PR_NUMBER = 7
+const HEAD_SHA = 'e0c8d9f1a2b3c4d5e6f708192a3b4c5d6e7f8091'
+
+interface ActionRun {
+  code: number
+  stdout: string
+  summary: string
+  outputs: Record<string, string>
+  ms: number
+}
+
+let releases: ReleaseServer
+let github: GitHubServer
+const temporary: string[] = []
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  temporary.push(dir)
+  return dir
+}
+
+beforeAll(async () => {
+  releases = await startReleaseServer({ opaBinary, version: OPA_VERSION })
+  github = await startGitHubServer()
+  github.state.addPullRequest(REPOSITORY, PR_NUMBER, [
+    { filename: 'k8s/app.yaml', status: 'modified' }
+  ])
+})
+
+afterAll(async () => {
+  await releases.close()
+  await github.close()
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
+})
+
+/** GITHUB_OUTPUT's `name<<delimiter` blocks → a map. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!m) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+    outputs[m[1]] = value.join('\n')
+  }
+  return outputs
+}
+
+async function runAction(options: {
+  fixture: 'pass' | 'fail'
+  runner: { temp: string; toolCache: string }
+  inputs?: Record<string, string>
+}): Promise<ActionRun> {
+  const workspace = tempDir('policy-gate-ws-')
+  cpSync(path.join(repoRoot, '__tests__', 'fixtures', 'e2e', options.fixture), workspace, {
+    recursive: true
+  })
+  const files = tempDir('policy-gate-files-')
+  const eventPath = path.join(files, 'event.json')
+  writeFileSync(
+    eventPath,
+    JSON.stringify({
+      action: 'synchronize',
+      number: PR_NUMBER,
+      pull_request: {
+        number: PR_NUMBER,
+        head: { sha: HEAD_SHA, ref: 'feature' },
+        base: { sha: '1111111111111111111111111111111111111111', ref: 'main' }
+      },
+      repository: { full_name: REPOSITORY, name: 'platform', owner: { login: 'octo-org' } }
+    })
+  )
+  const outputFile = path.join(files, 'output')
+  const summaryFile = path.join(files, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  mkdirSync(options.runner.temp, { recursive: true })
+  const inputs: Record<string, string> = {
+    policy: 'policy',
+    scope: 'all',
+    'github-token': github.token,
+    'opa-version': OPA_VERSION,
+    'opa-download-url': releases.url,
+    comment: 'always',
+    'check-run': 'true',
+    'results-file': 'policy-gate-results.json',
+    ...options.inputs
+  }
+  const env: NodeJS.ProcessEnv = {
+    // No opa on PATH: the action must install it.
+    PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: github.url,
+    GITHUB_RUN_ID: '42',
+    GITHUB_JOB: 'policy',
+    RUNNER_TEMP: options.runner.temp,
+    RUNNER_TOOL_CACHE: options.runner.toolCache
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const started = performance.now()
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'index.js')], {
+    cwd: workspace,
+    env
+  })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  return {
+    code,
+    stdout,
+    summary: readFileSync(summaryFile, 'utf8'),
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    ms: performance.now() - started
+  }
+}
+
+describe('node dist/index.js', () => {
+  const runner = { temp: '', toolCache: '' }
+  beforeAll(() => {
+    runner.temp = tempDir('policy-gate-runner-temp-')
+    runner.toolCache = tempDir('policy-gate-tool-cache-')
+  })
+
+  it('fails the step on deny, with an annotation on the exact line, a summary, outputs and a PR comment', async () => {
+    const result = await runAction({ fixture: 'fail', runner })
+    expect(result.code).toBe(1)
+    // Each finding on the line of the value its message quotes, in the second document: the
+    // sidecar's name (line 19) and the latest image (line 18, not the Deployment's name "web").
+    expect(result.stdout).toContain(
+      '::error title=main.deny,file=k8s/app.yaml,line=19::container "sidecar" in Deployment web must not be privileged'
+    )
+    expect(result.stdout).toContain(
+      '::warning title=main.warn,file=k8s/app.yaml,line=18::container "web" uses the latest tag: {"nginx:latest"}'
+    )
+    expect(result.stdout).toContain(
+      '::error::policy-gate: 1 failure in 1 file (see the job summary)'
+    )
+    expect(result.outputs).toMatchObject({
+      result: 'fail',
+      failures: '1',
+      warnings: '1',
+      exceptions: '0',
+      files: '1'
+    })
+    expect(result.summary).toContain('must not be privileged')
+    const comments = github.state.commentsOn(REPOSITORY, PR_NUMBER)
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toContain('must not be privileged')
+    const checkRun = github.state.checkRuns.at(-1)
+    expect(checkRun?.headSha).toBe(HEAD_SHA)
+    expect(checkRun?.annotations.map(a => [a.annotation_level, a.start_line])).toEqual([
+      ['failure', 19],
+      ['warning', 18]
+    ])
+    // OPA came from the release server: the binary and its checksum.
+    expect(releases.requests.filter(r => r.status === 200).length).toBeGreaterThanOrEqual(2)
+    console.log(`cold run (OPA download + compile + evaluate): ${Math.round(result.ms)} ms`)
+  })
+
+  it('passes on a clean manifest and updates the same comment, with no OPA download when cached', async () => {
+    const before = releases.requests.length
+    const result = await runAction({ fixture: 'pass', runner })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ result: 'pass', failures: '0' })
+    expect(result.stdout).not.toContain('::error')
+    const comments = github.state.commentsOn(REPOSITORY, PR_NUMBER)
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).not.toContain('must not be privileged')
+    // Same policies as the first run: the bundle came from the cache, OPA was not needed.
+    expect(releases.requests.length).toBe(before)
+    expect(result.stdout).toContain('taken from the cache')
+    console.log(`cached run: ${Math.round(result.ms)} ms`)
+  })
+})
