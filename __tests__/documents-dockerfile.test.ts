@@ -55,7 +55,7 @@ const cases: Record<string, string> = {
   'WORKDIR with spaces': 'FROM alpine\nWORKDIR /my dir\n',
   'USER without argument': 'FROM alpine\nUSER\n',
   'STOPSIGNAL without argument': 'FROM alpine\nSTOPSIGNAL\n',
-  'MAINTAINER': 'FROM alpine\nMAINTAINER someone <a@b.c>\n',
+  MAINTAINER: 'FROM alpine\nMAINTAINER someone <a@b.c>\n',
   'ARG blank name': 'FROM alpine\nARG =x\n',
   'ARG with flags is not checked': 'FROM alpine\nARG --anything=1 A=2\n',
   'empty file': '',
@@ -97,7 +97,8 @@ describe('Dockerfiles at the edges, against conftest', () => {
     if ('error' in theirs) {
       expect('error' in ours && ours.error.message).toMatch(/^invalid Dockerfile at line \d+: /)
     } else {
-      if ('error' in ours) throw new Error(`conftest parses it, policy-gate says: ${ours.error.message}`)
+      if ('error' in ours)
+        throw new Error(`conftest parses it, policy-gate says: ${ours.error.message}`)
       expect(canonicalJson(ours.documents[0].value)).toBe(canonicalJson(theirs.value))
     }
   })

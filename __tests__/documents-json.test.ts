@@ -26,7 +26,9 @@ describe('parseJson', () => {
   })
 
   it('ignores a byte order mark, as conftest does', () => {
-    expect(parseJson('\ufeff{"a": 1}')).toEqual({ documents: [{ index: 0, line: 1, value: { a: 1 } }] })
+    expect(parseJson('\ufeff{"a": 1}')).toEqual({
+      documents: [{ index: 0, line: 1, value: { a: 1 } }]
+    })
   })
 
   it.each([

@@ -125,7 +125,9 @@ describe('parserFor chooses as conftest does', () => {
     ['file.hcl2', 'hcl2']
   ])('%s → %s', (file, parser) => {
     expect(parserFor(file)?.parser).toBe(parser)
-    expect(parserFor(file)?.supported).toBe((SUPPORTED_PARSERS as readonly string[]).includes(parser))
+    expect(parserFor(file)?.supported).toBe(
+      (SUPPORTED_PARSERS as readonly string[]).includes(parser)
+    )
   })
 
   it.each(['README.md', 'Makefile', 'Containerfile', 'script.sh', 'noextension'])(
@@ -178,16 +180,19 @@ describe('parseFile against conftest parse', () => {
   })
 
   const corporaIt = existsSync(corpora) ? it : it.skip
-  corporaIt('matches conftest on the real corpora (skipped when /work/shared/corpora is absent)', async () => {
-    const files = supportedFiles(corpora)
-    const comparison = await compareWithConftest(files)
-    report('corpora', comparison)
-    expect(comparison.differences).toEqual([])
-    expect(comparison.identical + comparison.bothRejected.length).toBe(
-      comparison.files - comparison.excluded.length
-    )
-    expect(comparison.files).toBeGreaterThan(900)
-  })
+  corporaIt(
+    'matches conftest on the real corpora (skipped when /work/shared/corpora is absent)',
+    async () => {
+      const files = supportedFiles(corpora)
+      const comparison = await compareWithConftest(files)
+      report('corpora', comparison)
+      expect(comparison.differences).toEqual([])
+      expect(comparison.identical + comparison.bothRejected.length).toBe(
+        comparison.files - comparison.excluded.length
+      )
+      expect(comparison.files).toBeGreaterThan(900)
+    }
+  )
   if (!existsSync(corpora)) console.log(`corpora not found at ${corpora}; corpus tests skipped`)
 })
 

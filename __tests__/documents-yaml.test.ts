@@ -27,15 +27,89 @@ function values(text: string): unknown[] {
 
 describe('plain scalars resolve as go-yaml v2 resolves them', () => {
   const scalars = [
-    'yes', 'Yes', 'YES', 'y', 'Y', 'on', 'ON', 'no', 'n', 'N', 'off', 'Off', 'true', 'FALSE',
-    'tRuE', 'nO', '~', 'null', 'Null', 'NULL', 'nULL', '0', '00', '-0', '+0', '0755', '0o755',
-    '0O17', '0x1F', '0X1f', '-0x1F', '+0x10', '0b101', '-0b101', '0B11', '0x', '0b', '0o', '08',
-    '09.5', '1_000', '1__0', '_1', '1_000.5', '1e3', '1E+3', '1e-3', '1.', '.5', '-.5', '+.5',
-    '.5e2', '._5', '.', '+', '1e400', '-1e400', '.5e400', '9223372036854775807',
-    '9223372036854775808', '-9223372036854775808', '-9223372036854775809',
-    '18446744073709551615', '18446744073709551616', '12345678901234567890123', '1.2.3', '3.10',
-    '2001-12-14', '2001-12-14T21:59:43.10Z', '2001-12-14 21:59:43.10', '190:20:30', 'NaN',
-    'nan', 'Infinity', 'inf', '0.1', '1e', 'e1', '0x1p-2', '1,000', '$1', '12abc', '<<'
+    'yes',
+    'Yes',
+    'YES',
+    'y',
+    'Y',
+    'on',
+    'ON',
+    'no',
+    'n',
+    'N',
+    'off',
+    'Off',
+    'true',
+    'FALSE',
+    'tRuE',
+    'nO',
+    '~',
+    'null',
+    'Null',
+    'NULL',
+    'nULL',
+    '0',
+    '00',
+    '-0',
+    '+0',
+    '0755',
+    '0o755',
+    '0O17',
+    '0x1F',
+    '0X1f',
+    '-0x1F',
+    '+0x10',
+    '0b101',
+    '-0b101',
+    '0B11',
+    '0x',
+    '0b',
+    '0o',
+    '08',
+    '09.5',
+    '1_000',
+    '1__0',
+    '_1',
+    '1_000.5',
+    '1e3',
+    '1E+3',
+    '1e-3',
+    '1.',
+    '.5',
+    '-.5',
+    '+.5',
+    '.5e2',
+    '._5',
+    '.',
+    '+',
+    '1e400',
+    '-1e400',
+    '.5e400',
+    '9223372036854775807',
+    '9223372036854775808',
+    '-9223372036854775808',
+    '-9223372036854775809',
+    '18446744073709551615',
+    '18446744073709551616',
+    '12345678901234567890123',
+    '1.2.3',
+    '3.10',
+    '2001-12-14',
+    '2001-12-14T21:59:43.10Z',
+    '2001-12-14 21:59:43.10',
+    '190:20:30',
+    'NaN',
+    'nan',
+    'Infinity',
+    'inf',
+    '0.1',
+    '1e',
+    'e1',
+    '0x1p-2',
+    '1,000',
+    '$1',
+    '12abc',
+    '<<'
   ]
 
   it('for every case, as the real conftest parses them', async () => {
@@ -137,7 +211,9 @@ describe('anchors, aliases and merge keys', () => {
 
   it('refuses a merge of something that is not a mapping', () => {
     const parsed = parseYaml('a: &a [1, 2]\nb:\n  <<: *a\n')
-    expect('error' in parsed && parsed.error.message).toMatch(/merge key \(<<\) must be given a mapping/)
+    expect('error' in parsed && parsed.error.message).toMatch(
+      /merge key \(<<\) must be given a mapping/
+    )
   })
 
   it('refuses an anchor that contains its own alias', () => {
@@ -176,7 +252,10 @@ describe('bad input is an error with a line, never a crash', () => {
   it.each([
     ['a flow sequence 100,000 levels deep', '['.repeat(100_000) + ']'.repeat(100_000)],
     ['a block sequence 100,000 levels deep', '- '.repeat(100_000) + 'x\n'],
-    ['a block mapping 5,000 levels deep', Array.from({ length: 5000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n')]
+    [
+      'a block mapping 5,000 levels deep',
+      Array.from({ length: 5000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n')
+    ]
   ])('%s', (_kind, text) => {
     const parsed = parseYaml(text)
     expect('error' in parsed && parsed.error.message).toMatch(

@@ -41,7 +41,9 @@ class DockerfileError extends Error {
 export function parseDockerfile(text: string): DocumentsOrError {
   const parsed = parseDockerfileWithLines(text)
   if ('error' in parsed) return parsed
-  const line = parsed.lines[0] ?? 1
+  // The document starts at its first instruction (comments are entries too, but not a start).
+  const first = parsed.instructions.findIndex(i => i.Cmd !== 'comment')
+  const line = parsed.lines[first] ?? 1
   return { documents: [{ index: 0, line, value: [parsed.instructions] }] }
 }
 
@@ -64,7 +66,8 @@ export function parseDockerfileWithLines(text: string): ParsedDockerfile | { err
 // --- Go string helpers ----------------------------------------------------------------------------
 
 /** Go's unicode.IsSpace. */
-const SPACE_CLASS = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const SPACE_CLASS =
+  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const LEADING_SPACE = new RegExp(`^[${SPACE_CLASS}]+`)
 const TRAILING_SPACE = new RegExp(`[${SPACE_CLASS}]+$`)
 const IS_SPACE = new RegExp(`^[${SPACE_CLASS}]$`)
@@ -221,7 +224,8 @@ function parseAst(input: string): AstNode[] {
     return { text: isComment(token) ? '' : token, directive }
   }
   const trimContinuation = (line: string): { text: string; endOfLine: boolean } => {
-    if (d.continuation.test(line)) return { text: line.replace(d.continuation, '$1'), endOfLine: false }
+    if (d.continuation.test(line))
+      return { text: line.replace(d.continuation, '$1'), endOfLine: false }
     return { text: line, endOfLine: true }
   }
 
@@ -277,10 +281,7 @@ function parseAst(input: string): AstNode[] {
     comments = []
   }
   if (nodes.length === 0) {
-    throw new DockerfileError(
-      'file with no instructions',
-      Math.max(currentLine, 1)
-    )
+    throw new DockerfileError('file with no instructions', Math.max(currentLine, 1))
   }
   return nodes
 }
@@ -516,8 +517,7 @@ const parseStringsWhitespaceDelimited: LineParser = rest =>
 
 const parseString: LineParser = rest => (rest === '' ? NONE : { values: [rest], json: false })
 
-const NOT_STRING_ARRAY =
-  'when using JSON array syntax, arrays must be comprised of strings only'
+const NOT_STRING_ARRAY = 'when using JSON array syntax, arrays must be comprised of strings only'
 
 /** parseJSON: a JSON array of strings, or undefined when the text is not a JSON array. */
 function parseJsonArray(rest: string): string[] | undefined {
@@ -805,7 +805,10 @@ function processWords(
 type FlagType = 'bool' | 'string' | 'strings'
 
 /** bflag.go: declares the flags an instruction accepts and checks the ones it was given. */
-function parseFlags(given: string[] | null, accepted: Record<string, FlagType>): Map<string, string[]> {
+function parseFlags(
+  given: string[] | null,
+  accepted: Record<string, FlagType>
+): Map<string, string[]> {
   const values = new Map<string, string[]>()
   for (const arg of given ?? []) {
     if (arg === '--') return values
@@ -919,7 +922,8 @@ function csvFields(text: string): string[] {
         }
         field += text[i++]
       }
-      if (i < text.length && text[i] !== ',') throw new Error('extraneous or missing " in quoted-field')
+      if (i < text.length && text[i] !== ',')
+        throw new Error('extraneous or missing " in quoted-field')
       fields.push(field)
     } else {
       const end = text.indexOf(',', i)
@@ -947,9 +951,7 @@ function checkMount(value: string): void {
     const fieldValue = field.slice(eq + 1)
     const dollar = fieldValue.indexOf('$')
     if (key === 'from' && dollar !== -1 && dollar !== fieldValue.length - 1) {
-      throw new Error(
-        "'from' doesn't support variable expansion, define alias stage instead"
-      )
+      throw new Error("'from' doesn't support variable expansion, define alias stage instead")
     }
   }
 }
@@ -978,7 +980,11 @@ function checkDevice(value: string): void {
       if (name !== '') throw new Error(`device name already set to ${name}`)
       name = fieldValue
     } else if (key === 'required') {
-      if (!['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(fieldValue)) {
+      if (
+        !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(
+          fieldValue
+        )
+      ) {
         throw new Error(`invalid value for ${key}: ${fieldValue}`)
       }
     } else if (name === '') {
@@ -1051,7 +1057,7 @@ function checkInstruction(node: AstNode): boolean {
       parseFlags(flags, {})
       const trigger = trimSpace(args[0]).toUpperCase()
       if (trigger === 'ONBUILD') {
-        throw new Error('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed')
+        throw new Error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
       }
       if (trigger === 'MAINTAINER' || trigger === 'FROM') {
         throw new Error(`${trigger} isn't allowed as an ONBUILD trigger`)

@@ -19,10 +19,15 @@ import type { DocumentsOrError } from './yaml.js'
 
 type Hcl2Json = (filename: string, contents: string) => Promise<unknown>
 
+/** The part of the WebAssembly global used here (the project's lib settings do not declare it). */
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object }>
+}
+
 /** The objects Go's wasm_exec.js and the hcl2json program put on the global object. */
 interface GoRuntime {
-  importObject: WebAssembly.Imports
-  run(instance: WebAssembly.Instance): Promise<void>
+  importObject: object
+  run(instance: object): Promise<void>
 }
 type GoGlobals = typeof globalThis & {
   Go?: new () => GoRuntime

@@ -217,7 +217,11 @@ export function locateJsonPath(
  */
 export function findJsonString(text: string, value: string, start = 0, end = text.length): number {
   const needle = JSON.stringify(value)
-  for (let at = text.indexOf(needle, start); at !== -1 && at < end; at = text.indexOf(needle, at + 1)) {
+  for (
+    let at = text.indexOf(needle, start);
+    at !== -1 && at < end;
+    at = text.indexOf(needle, at + 1)
+  ) {
     if (text.charCodeAt(at - 1) === BACKSLASH) continue
     const after = skipBlank(text, at + needle.length)
     if (text.charCodeAt(after) === 0x3a) continue
@@ -306,9 +310,12 @@ function firstSyntaxErrorOffset(text: string): number {
       }
       continue
     }
-    const token = /^("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
-      text.slice(i, i + 1_000_000)
-    )
+    // JSON strings may not hold raw control characters: the class below names them on purpose.
+    const token =
+      // eslint-disable-next-line no-control-regex
+      /^("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+        text.slice(i, i + 1_000_000)
+      )
     if (!token) return i
     i += token[0].length
     expect = stack.length === 0 ? 'end' : 'next'

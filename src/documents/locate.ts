@@ -327,14 +327,16 @@ function dockerfileLocator(text: string): DocumentLocator | undefined {
   // The document is `[instructions]`, so a path is [0, instruction index, ...].
   return {
     path: segments => {
-      if (segments[0] !== 0) return undefined
-      return typeof segments[1] === 'number' ? lines[segments[1]] : lines[0]
+      if (segments[0] !== 0 || typeof segments[1] !== 'number') return undefined
+      return lines[segments[1]]
     },
-    element: () => lines[0],
+    element: () => undefined,
     value: candidate => {
       const exact = instructions.findIndex(i => i.Cmd !== 'comment' && mentions(i, candidate, true))
       if (exact !== -1) return lines[exact]
-      const token = instructions.findIndex(i => i.Cmd !== 'comment' && mentions(i, candidate, false))
+      const token = instructions.findIndex(
+        i => i.Cmd !== 'comment' && mentions(i, candidate, false)
+      )
       return token === -1 ? undefined : lines[token]
     }
   }

@@ -62,7 +62,11 @@ function conftestParserName(filePath: string): string | undefined {
   const fileName = path.posix.basename(filePath.replaceAll('\\', '/')).toLowerCase()
   const dot = fileName.lastIndexOf('.')
   const extension = dot === -1 ? '' : fileName.slice(dot + 1)
-  if (fileName === 'dockerfile' || fileName.startsWith('dockerfile.') || extension === 'dockerfile') {
+  if (
+    fileName === 'dockerfile' ||
+    fileName.startsWith('dockerfile.') ||
+    extension === 'dockerfile'
+  ) {
     return 'dockerfile'
   }
   if (extension === 'yml' || extension === 'yaml') return 'yaml'

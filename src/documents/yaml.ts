@@ -123,7 +123,10 @@ interface ListenerState {
 /** Numbers the merge-key markers, so that every `<<` key of a mapping stays distinct. */
 let mergeKeyCount = 0
 
-function loadFirstDocument(part: YamlPart, maxDepth: number): LoadedDocument | { error: ParseError } {
+function loadFirstDocument(
+  part: YamlPart,
+  maxDepth: number
+): LoadedDocument | { error: ParseError } {
   let rootLine = -1
   let rootValue: unknown = null
   let finished = false
@@ -146,7 +149,8 @@ function loadFirstDocument(part: YamlPart, maxDepth: number): LoadedDocument | {
   } catch (error) {
     if (error !== STOP) return { error: describeYamlError(error, part, maxDepth) }
   }
-  const hasContent = finished && rootLine >= 0 && (rootValue !== null || CONTENT_LINE.test(part.text))
+  const hasContent =
+    finished && rootLine >= 0 && (rootValue !== null || CONTENT_LINE.test(part.text))
   const line = hasContent ? part.line + rootLine : part.separatorLine
   if (!finished) return { value: null, line }
 
@@ -405,7 +409,12 @@ function normalizeValue(root: unknown): { value: unknown } | { error: string } {
   const stack: Frame[] = []
   const enter = (node: Container): void => {
     onPath.add(node)
-    stack.push({ node, keys: Array.isArray(node) ? undefined : Object.keys(node), next: 0, size: 1 })
+    stack.push({
+      node,
+      keys: Array.isArray(node) ? undefined : Object.keys(node),
+      next: 0,
+      size: 1
+    })
     decodeCount++
   }
   enter(root)
@@ -512,5 +521,10 @@ function applyMerges(node: Record<string, unknown>, keys: string[]): string | un
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true
+  })
 }
