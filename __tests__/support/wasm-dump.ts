@@ -69,6 +69,11 @@ export async function opaEval(
     const { stdout } = await run(opaPath, ['eval', '-f', 'json', ...dataArgs, query], {
       cwd: dir,
       maxBuffer: 64 * 1024 * 1024
+    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(
+        `opa eval failed: ${error.stdout ?? ''}${error.stderr ?? ''}`.slice(0, 4000),
+        { cause: error }
+      )
     })
     const output = parseValueDump(stdout)
     const result = output.type === 'object' ? objectGet(output, regoString('result')) : undefined

@@ -400,6 +400,34 @@ export function formatFloat(value: number, format: string, precision: number): s
   return formatDigits(negative, decimal, false, effectivePrecision, format)
 }
 
+/** The shortest decimal that parses back (as a float32) to the float32 nearest to value. */
+function shortestDecimal32(value: number): Decimal {
+  const single = Math.fround(Math.abs(value))
+  for (let precision = 1; precision <= 9; precision++) {
+    const candidate = single.toExponential(precision - 1)
+    if (Math.fround(Number(candidate)) === single) {
+      const [mantissaText, exponentText] = candidate.split('e')
+      return {
+        digits: mantissaText.replace('.', '').replace(/0+$/, ''),
+        dp: Number(exponentText) + 1
+      }
+    }
+  }
+  return shortestDecimal(single)
+}
+
+/** Go's strconv.FormatFloat(value, 'g', -1, 32): the shortest form of value as a float32. */
+export function formatFloat32Shortest(value: number): string {
+  const single = Math.fround(value)
+  if (Number.isNaN(single)) return 'NaN'
+  if (single === Infinity) return '+Inf'
+  if (single === -Infinity) return '-Inf'
+  const negative = single < 0 || Object.is(single, -0)
+  if (single === 0) return formatDigits(negative, { digits: '', dp: 0 }, true, -1, 'g')
+  const decimal = shortestDecimal32(single)
+  return formatDigits(negative, decimal, true, decimal.digits.length, 'g')
+}
+
 /**
  * Go's strconv.ParseFloat(text, 64) for the decimal syntax JSON and Rego numbers use; undefined
  * where Go reports an error (out of range: ±Inf).
