@@ -81,7 +81,7 @@ export function readDefaults(opa, policyDir) {
 
 /** The dotted package name (`terraform.aws`) of an annotation's path. */
 function packageOf(entry, isPackageScope) {
-  const parts = entry.path.slice(1).map((p) => p.value)
+  const parts = entry.path.slice(1).map(p => p.value)
   return (isPackageScope ? parts : parts.slice(0, -1)).join('.')
 }
 
@@ -114,23 +114,30 @@ export function collectMetadata(entries) {
       severity: custom.severity,
       enforcement: custom.enforcement,
       remediation: custom.remediation,
-      related: (a.related_resources ?? []).map((r) => r.ref),
+      related: (a.related_resources ?? []).map(r => r.ref),
       pkg: packageOf(entry, false),
       rule: entry.path[entry.path.length - 1].value,
       location
     }
-    if (!ID_PATTERN.test(rule.id)) problems.push(`${where}: id "${rule.id}" does not match ${ID_PATTERN}`)
+    if (!ID_PATTERN.test(rule.id))
+      problems.push(`${where}: id "${rule.id}" does not match ${ID_PATTERN}`)
     if (!rule.title) problems.push(`${where}: ${rule.id} has no title`)
     if (!rule.description) problems.push(`${where}: ${rule.id} has no description`)
     if (!SEVERITIES.includes(rule.severity))
-      problems.push(`${where}: ${rule.id} severity "${rule.severity}" is not one of ${SEVERITIES.join(', ')}`)
+      problems.push(
+        `${where}: ${rule.id} severity "${rule.severity}" is not one of ${SEVERITIES.join(', ')}`
+      )
     if (!ENFORCEMENTS.includes(rule.enforcement))
-      problems.push(`${where}: ${rule.id} enforcement "${rule.enforcement}" is not one of ${ENFORCEMENTS.join(', ')}`)
+      problems.push(
+        `${where}: ${rule.id} enforcement "${rule.enforcement}" is not one of ${ENFORCEMENTS.join(', ')}`
+      )
     if (typeof rule.remediation !== 'string' || rule.remediation === '')
       problems.push(`${where}: ${rule.id} has no remediation`)
-    const earlier = rules.find((r) => r.id === rule.id)
+    const earlier = rules.find(r => r.id === rule.id)
     if (earlier)
-      problems.push(`${where}: ${rule.id} is already used at ${earlier.location.file}:${earlier.location.row}`)
+      problems.push(
+        `${where}: ${rule.id} is already used at ${earlier.location.file}:${earlier.location.row}`
+      )
     rules.push(rule)
   }
   if (problems.length > 0) throw new Error(`Invalid rule METADATA:\n  ${problems.join('\n  ')}`)
@@ -144,7 +151,7 @@ function compareIds(a, b) {
 
 /** The catalog as Rego, formatted as `opa fmt` formats it. */
 export function renderCatalog(rules) {
-  const entries = rules.map((r) =>
+  const entries = rules.map(r =>
     [
       `\t${JSON.stringify(r.id)}: {`,
       `\t\t"enforcement": ${JSON.stringify(r.enforcement)},`,
@@ -167,8 +174,8 @@ export function renderCatalog(rules) {
 }
 
 function orderPackages(names) {
-  const known = PACKAGE_ORDER.filter((p) => names.includes(p))
-  const rest = names.filter((p) => !PACKAGE_ORDER.includes(p)).sort()
+  const known = PACKAGE_ORDER.filter(p => names.includes(p))
+  const rest = names.filter(p => !PACKAGE_ORDER.includes(p)).sort()
   return [...known, ...rest]
 }
 
@@ -189,7 +196,7 @@ export function renderDocs({ rules, packages, defaults }) {
   const lines = []
   const push = (...l) => lines.push(...l)
   const counts = (list, key, values) =>
-    values.map((v) => `${list.filter((r) => r[key] === v).length} ${v}`).join(', ')
+    values.map(v => `${list.filter(r => r[key] === v).length} ${v}`).join(', ')
 
   push(
     '# Built-in policies',
@@ -254,10 +261,15 @@ export function renderDocs({ rules, packages, defaults }) {
         `**How to fix:** ${r.remediation}`,
         ''
       )
-      if (r.related.length > 0) push(`See: ${r.related.map((u) => `<${u}>`).join(', ')}`, '')
+      if (r.related.length > 0) push(`See: ${r.related.map(u => `<${u}>`).join(', ')}`, '')
     }
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  )
 }
 
 /** Everything the generator writes, keyed by repository-relative path. */
@@ -290,7 +302,9 @@ function main(argv) {
     else writeFileSync(absolute, content)
   }
   if (stale.length > 0) {
-    console.error(`${stale.join(' and ')} out of date with the policy METADATA: run \`${GENERATE_COMMAND}\``)
+    console.error(
+      `${stale.join(' and ')} out of date with the policy METADATA: run \`${GENERATE_COMMAND}\``
+    )
     process.exit(1)
   }
 }

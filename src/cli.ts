@@ -3,7 +3,7 @@
  * instead of posting. Flags follow conftest's where the two share a meaning.
  */
 import { execFile } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import { existsSync, promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
@@ -11,7 +11,14 @@ import { parserFor, parseFile } from './documents/parse.js'
 import { readDocumentFile } from './documents/read.js'
 import type { CheckResult } from './findings.js'
 import { loadData } from './evaluate/data.js'
-import { HOST_BUILTIN_NAMES, runGate, type GateRun } from './gate.js'
+import { HOST_BUILTIN_NAMES, runGate, type GateRun, type PolicySet } from './gate.js'
+import {
+  builtinBundleDir,
+  builtinDomains,
+  builtinSelection,
+  loadBuiltinBundle,
+  parseBuiltinSetting
+} from './builtin.js'
 import { compilePolicies } from './opa/compile.js'
 import { PolicyError, type RegoVersion } from './opa/inspect.js'
 import { installOpa, validateOpaVersion } from './opa/install.js'
@@ -59,6 +66,8 @@ Flags:
       --rego-version V     Force v0 or v1 for every policy (default: detect per file)
       --opa-path PATH      OPA binary used to compile policies (default: opa ${DEFAULT_OPA_VERSION} on PATH)
       --max-file-size N    Skip larger files with an error (default: 5000000 bytes)
+      --builtin SETTING    Built-in policy library: auto (when no policy directory exists), true,
+                           false, or domains: kubernetes,terraform,docker,pipeline
   -h, --help               Show this help
 `
 
@@ -127,10 +136,15 @@ function exitCode(
   return failures ? 1 : 0
 }
 
-function render(format: string, results: CheckResult[], color: boolean): string {
+function render(
+  format: string,
+  results: CheckResult[],
+  color: boolean,
+  prints: readonly string[]
+): string {
   switch (format) {
     case 'stdout':
-      return renderStandard(results, { color })
+      return renderStandard(results, { color, prints })
     case 'json':
       return renderConftestJson(results)
     case 'table':
@@ -164,6 +178,7 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
       'rego-version': { type: 'string' },
       'opa-path': { type: 'string' },
       'max-file-size': { type: 'string' },
+      builtin: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -178,33 +193,52 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
   const format = values.output ?? 'stdout'
   const files = await expandPaths(positionals.length ? positionals : ['.'], io.cwd)
   if (files.length === 0) throw new Error('no files found')
-  const compiled = await compilePolicies({
-    opa: () => resolveOpa(values['opa-path'], io.env),
-    opaVersion: validateOpaVersion(io.env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION),
-    policyPaths: values.policy ?? ['policy'],
-    cwd: io.cwd,
-    ...(regoVersion ? { regoVersion: regoVersion as RegoVersion } : {}),
-    hostBuiltins: HOST_BUILTIN_NAMES,
-    cacheDir: cacheDir(io.env)
-  })
+  const policyPaths = values.policy ?? ['policy']
+  const hasOwnPolicies = policyPaths.some(p => existsSync(path.resolve(io.cwd, p)))
+  const domains = builtinDomains(
+    parseBuiltinSetting(values.builtin ?? 'auto', '--builtin'),
+    hasOwnPolicies
+  )
   const data = await loadData(values.data ?? [], io.cwd)
+  const policySets: PolicySet[] = []
+  if (hasOwnPolicies || domains.length === 0) {
+    const compiled = await compilePolicies({
+      opa: () => resolveOpa(values['opa-path'], io.env),
+      opaVersion: validateOpaVersion(io.env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION),
+      policyPaths,
+      cwd: io.cwd,
+      ...(regoVersion ? { regoVersion: regoVersion as RegoVersion } : {}),
+      hostBuiltins: HOST_BUILTIN_NAMES,
+      cacheDir: cacheDir(io.env)
+    })
+    policySets.push({
+      name: 'policies',
+      compiled,
+      selection: {
+        namespaces: values.namespace ?? ['main'],
+        all: values['all-namespaces'] ?? false
+      },
+      data
+    })
+  }
+  if (domains.length > 0) {
+    const dir = builtinBundleDir()
+    if (!dir)
+      throw new Error('the built-in policy library (dist/builtin) is missing: run npm run package')
+    policySets.push({
+      name: 'built-in library',
+      compiled: await loadBuiltinBundle(dir),
+      selection: builtinSelection(domains),
+      data
+    })
+  }
   const run = await runGate({
     cwd: io.cwd,
     files,
     ...(values.parser ? { parser: values.parser } : {}),
     maxFileSize: values['max-file-size'] ? Number(values['max-file-size']) : 5_000_000,
     combine: values.combine ?? false,
-    policySets: [
-      {
-        name: 'policies',
-        compiled,
-        selection: {
-          namespaces: values.namespace ?? ['main'],
-          all: values['all-namespaces'] ?? false
-        },
-        data
-      }
-    ]
+    policySets
   })
   for (const file of run.unsupported)
     io.stderr(`policy-gate: skipped ${file}: no parser for this file type\n`)
@@ -212,7 +246,7 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr(`policy-gate: error: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}\n`)
   }
   const color = format === 'stdout' && io.isTTY && !values['no-color'] && !io.env.NO_COLOR
-  io.stdout(render(format, run.checkResults, color))
+  io.stdout(render(format, run.checkResults, color, run.prints))
   return exitCode(
     run.checkResults,
     run,

@@ -4,12 +4,13 @@
  * the only place that fails it.
  */
 import * as core from '@actions/core'
-import { promises as fs } from 'node:fs'
+import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { defaultScope, discover } from './documents/discover.js'
 import { loadData } from './evaluate/data.js'
 import type { CheckResult, Finding } from './findings.js'
-import { HOST_BUILTIN_NAMES, runGate, type GateRun } from './gate.js'
+import { HOST_BUILTIN_NAMES, runGate, type GateRun, type PolicySet } from './gate.js'
+import { builtinBundleDir, builtinDomains, builtinSelection, loadBuiltinBundle } from './builtin.js'
 import { createOctokit, type GitHubClient } from './github.js'
 import { compilePolicies, type CompiledPolicy } from './opa/compile.js'
 import { formatDiagnostic, PolicyError } from './opa/inspect.js'
@@ -228,34 +229,54 @@ export async function run(): Promise<void> {
       `policy-gate: ${discovery.files.length} file(s) to check (${scope} scope, from ${discovery.source})`
     )
 
-    let compiled: CompiledPolicy | undefined
-    let gate: GateRun | undefined
+    const hasOwnPolicies = settings.policyPaths.some(p =>
+      existsSync(path.resolve(settings.workspace, p))
+    )
+    const domains = builtinDomains(settings.builtin, hasOwnPolicies)
+    const policySets: PolicySet[] = []
     let findings: Finding[] = []
-    try {
-      compiled = await compile(settings)
-      core.info(
-        `policy-gate: policies ${compiled.source === 'cache' ? 'taken from the cache' : 'compiled'} (${compiled.key.slice(0, 12)})`
-      )
-    } catch (error) {
-      if (!(error instanceof PolicyError)) throw error
-      findings = policyErrorFindings(error)
+    let gate: GateRun | undefined
+    let compiled: CompiledPolicy | undefined
+    const data = await loadData(settings.dataPaths, settings.workspace)
+    if (hasOwnPolicies || domains.length === 0) {
+      try {
+        compiled = await compile(settings)
+        core.info(
+          `policy-gate: policies ${compiled.source === 'cache' ? 'taken from the cache' : 'compiled'} (${compiled.key.slice(0, 12)})`
+        )
+        policySets.push({
+          name: 'policies',
+          compiled,
+          selection: { namespaces: settings.namespaces, all: settings.allNamespaces },
+          data
+        })
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error
+        findings = policyErrorFindings(error)
+      }
     }
-    if (compiled) {
-      const data = await loadData(settings.dataPaths, settings.workspace)
+    if (domains.length > 0) {
+      const dir = builtinBundleDir()
+      if (!dir)
+        throw new Error(
+          'The built-in policy library is missing from the action (dist/builtin); reinstall the action or set builtin: false'
+        )
+      policySets.push({
+        name: 'built-in library',
+        compiled: await loadBuiltinBundle(dir),
+        selection: builtinSelection(domains),
+        data
+      })
+      core.info(`policy-gate: built-in library (${domains.join(', ')})`)
+    }
+    if (findings.length === 0) {
       gate = await runGate({
         cwd: settings.workspace,
         files: discovery.files,
         ...(settings.parser ? { parser: settings.parser } : {}),
         maxFileSize: settings.maxFileSize,
         combine: settings.combine,
-        policySets: [
-          {
-            name: 'policies',
-            compiled,
-            selection: { namespaces: settings.namespaces, all: settings.allNamespaces },
-            data
-          }
-        ]
+        policySets
       })
       findings = gate.findings
       for (const line of gate.prints) core.info(`print: ${line}`)
@@ -271,7 +292,10 @@ export async function run(): Promise<void> {
       runUrl: runContext.runUrl,
       job: runContext.job,
       ...(runContext.pullRequest ? { pullRequest: runContext.pullRequest.number } : {}),
-      policySource: settings.policyPaths.join(', '),
+      policySource: [
+        ...(compiled ? [settings.policyPaths.join(', ')] : []),
+        ...(domains.length ? [`built-in library (${domains.join(', ')})`] : [])
+      ].join(' and '),
       policies: compiled?.source === 'cache' ? 'cached' : 'compiled',
       filesEvaluated: gate?.parsed.length ?? 0,
       rulesEvaluated: compiled

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { validateOpaVersion } from './opa/install.js'
 import type { RegoVersion } from './opa/inspect.js'
 import type { Mode } from './outcome.js'
+import { parseBuiltinSetting, type BuiltinSetting } from './builtin.js'
 
 export const DEFAULT_OPA_VERSION = '1.22.3'
 
@@ -18,6 +19,8 @@ export interface Settings {
   workspace: string
   policyPaths: string[]
   dataPaths: string[]
+  /** The built-in policy library: auto (when the repository has no policies), on, off or domains. */
+  builtin: BuiltinSetting
   namespaces: string[]
   allNamespaces: boolean
   combine: boolean
@@ -130,6 +133,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     workspace,
     policyPaths: list(input('policy') || 'policy'),
     dataPaths: list(input('data')),
+    builtin: parseBuiltinSetting(input('builtin')),
     namespaces: list(input('namespace') || 'main'),
     allNamespaces: bool('all-namespaces', input('all-namespaces'), false),
     combine: bool('combine', input('combine'), false),
