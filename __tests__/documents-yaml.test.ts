@@ -1,10 +1,11 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseYaml, resolvePlainScalar, splitYamlParts } from '../src/documents/yaml.js'
-import { conftestParse } from './support/conftest-parse.js'
+import { canonicalJson, conftestParse } from './support/conftest-parse.js'
 import { repoRoot } from './support/tools.js'
 
 const corpora = path.resolve(repoRoot, '..', 'shared', 'corpora')
@@ -120,6 +121,30 @@ describe('plain scalars resolve as go-yaml v2 resolves them', () => {
     const mismatches = scalars.filter(
       (s, i) => JSON.stringify(resolvePlainScalar(s)) !== JSON.stringify(expected[`k${i}`])
     )
+    expect(mismatches).toEqual([])
+  })
+
+  it('for 3,000 random number-like scalars, as the real conftest parses them', async () => {
+    const alphabet = '0123456789+-._eExXoObB:aAfFyYnN~'
+    const scalars = fc
+      .sample(fc.string({ unit: fc.constantFrom(...alphabet), minLength: 1, maxLength: 12 }), {
+        numRuns: 3000,
+        seed: 20240601
+      })
+      // Keep valid plain scalars that go-yaml does not turn into infinities (a file error).
+      .filter(s => /^[0-9a-zA-Z+._~][^:]*$/.test(s) && !/^[-+]$/.test(s))
+      .filter(s => {
+        const v = resolvePlainScalar(s)
+        return typeof v !== 'number' || Number.isFinite(v)
+      })
+    const text = scalars.map((s, i) => `k${i}: ${s}`).join('\n') + '\n'
+    const theirs = await conftestYaml(text)
+    if ('error' in theirs) throw new Error(theirs.error)
+    const expected = theirs.value as Record<string, unknown>
+    const mismatches = scalars
+      .map((s, i) => [s, resolvePlainScalar(s), expected[`k${i}`]])
+      .filter(([, ours, conftest]) => JSON.stringify(ours) !== JSON.stringify(conftest))
+    expect(scalars.length).toBeGreaterThan(1500)
     expect(mismatches).toEqual([])
   })
 
@@ -245,6 +270,70 @@ describe('anchors, aliases and merge keys', () => {
     const theirs = await conftestYaml(text)
     expect('error' in ours).toBe(rejected)
     expect('error' in theirs).toBe(rejected)
+  })
+})
+
+describe('syntax at the edges, against conftest', () => {
+  const cases = [
+    'a:\tb\n',
+    'a:\n\t- b\n',
+    'a: 1#not a comment\n',
+    'key:value\n',
+    'a: b: c\n',
+    '? [a, b]\n: c\n',
+    '[a, b]: c\n',
+    '? a\n: b\n',
+    '? {a: 1}\n: b\n',
+    'a: &x 1\nb: &x 2\nc: *x\n',
+    'a: *undefined\n',
+    'a: [1, 2,]\n',
+    'a: {b: 1,}\n',
+    'a: "unterminated\n',
+    '- a\nb: c\n',
+    'a: |\n  text\n b\n',
+    'a: !!int 1.5\n',
+    'a: !!bool maybe\n',
+    'a: !!str\n',
+    'a:\n  - b\n  -\n  - c\n',
+    'a: - b\n',
+    '%TAG !e! tag:example.com,2000:\n---\na: !e!foo bar\n',
+    'a: @reserved\n',
+    'a: b\n...\nc: d\n',
+    'a:\n  b: 1\n   c: 2\n',
+    'a: 0x_1F\n',
+    '\u00a0a: 1\n',
+    'a: "\\x41\\u00e9\\U0001F600\\N\\_"\n',
+    "a: 'multi\n  line'\n",
+    'a: plain\n  multi\n\n  line\n',
+    'a: 1\n a: 2\n',
+    'a: [b, {c: d}, [e]]\nf: {g: [h]}\n'
+  ]
+  let conftest: Map<string, { value: unknown } | { error: string }>
+  const files: string[] = []
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'yaml-syntax-'))
+    for (const [i, text] of cases.entries()) {
+      files.push(path.join(dir, `case-${i}.yaml`))
+      await writeFile(files[i], text)
+    }
+    conftest = await conftestParse(files)
+  })
+
+  it.each(cases.map((text, i) => [text, i]))('%j', (text, i) => {
+    const theirs = conftest.get(files[i as number])
+    const ours = parseYaml(text as string)
+    if (!theirs) throw new Error('no conftest result')
+    if ('error' in theirs) {
+      expect('error' in ours).toBe(true)
+    } else {
+      expect('error' in ours ? ours.error.message : undefined).toBeUndefined()
+      if ('documents' in ours) {
+        const value =
+          ours.documents.length === 1 ? ours.documents[0].value : ours.documents.map(d => d.value)
+        expect(canonicalJson(value)).toBe(canonicalJson(theirs.value))
+      }
+    }
   })
 })
 

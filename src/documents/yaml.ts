@@ -110,7 +110,10 @@ interface LoadedDocument {
 /** A line holding something other than blanks, a comment or a `---` marker. */
 const CONTENT_LINE = /^[ \t]*(?!---|#)\S/m
 
-/** Thrown from the js-yaml listener to stop after the first document, as go-yaml's Unmarshal does. */
+/**
+ * Thrown from the js-yaml listener when a second document starts: go-yaml's Unmarshal reads the
+ * first document of its input (checking that it ends properly) and ignores the rest.
+ */
 const STOP = Symbol('first document read')
 
 /** js-yaml's listener state, with the fields its type declarations leave out. */
@@ -118,6 +121,22 @@ interface ListenerState {
   depth: number
   line: number
   result: unknown
+  input: string
+  position: number
+}
+
+/** Whether the next thing after `position` is a `:` (skipping blanks and comments). */
+function followedByColon(input: string, position: number): boolean {
+  for (let i = position; i < input.length; i++) {
+    const c = input[i]
+    if (c === ':') return true
+    if (c === '#') {
+      const end = input.indexOf('\n', i)
+      if (end === -1) return false
+      i = end
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return false
+  }
+  return false
 }
 
 /** Numbers the merge-key markers, so that every `<<` key of a mapping stays distinct. */
@@ -130,13 +149,25 @@ function loadFirstDocument(
   let rootLine = -1
   let rootValue: unknown = null
   let finished = false
+  let sequenceKeyLine = -1
   const listener = (event: string, state: ListenerState): void => {
     if (event === 'open') {
-      if (state.depth === 1 && rootLine < 0) rootLine = state.line
-    } else if (state.depth === 1) {
+      // The next document's root: stop, as go-yaml reads no further than the first document.
+      if (state.depth === 1 && finished) throw STOP
+      if (state.depth === 1) rootLine = state.line
+      return
+    }
+    // js-yaml turns a list used as a key into "a,b"; go-yaml refuses it.
+    if (
+      sequenceKeyLine < 0 &&
+      Array.isArray(state.result) &&
+      followedByColon(state.input, state.position)
+    ) {
+      sequenceKeyLine = state.line
+    }
+    if (state.depth === 1) {
       rootValue = state.result
       finished = true
-      throw STOP
     }
   }
   try {
@@ -153,6 +184,16 @@ function loadFirstDocument(
     finished && rootLine >= 0 && (rootValue !== null || CONTENT_LINE.test(part.text))
   const line = hasContent ? part.line + rootLine : part.separatorLine
   if (!finished) return { value: null, line }
+  if (sequenceKeyLine >= 0) {
+    return {
+      error: {
+        message:
+          'a YAML list is used as a map key; conftest (go-yaml) rejects it as an invalid map ' +
+          'key. Use a string key.',
+        line: part.line + sequenceKeyLine
+      }
+    }
+  }
 
   const normalized = normalizeValue(rootValue)
   if ('error' in normalized) return { error: { message: normalized.error, line } }
@@ -167,8 +208,9 @@ function loadFirstDocument(
 function clipFinalLineBreak(root: unknown, text: string): unknown {
   const last = text.charCodeAt(text.length - 1)
   if (text.length === 0 || last === 0x0a || last === 0x0d) return root
-  const lastLine = text.slice(text.lastIndexOf('\n') + 1).trim()
-  if (lastLine === '' || lastLine.startsWith('#')) return root
+  // Only the indentation goes: a literal block keeps trailing spaces on its last line.
+  const lastLine = text.slice(text.lastIndexOf('\n') + 1).trimStart()
+  if (lastLine.trim() === '' || lastLine.startsWith('#')) return root
   const clip = (value: unknown): unknown =>
     typeof value === 'string' && value.endsWith('\n') && value.slice(0, -1).endsWith(lastLine)
       ? value.slice(0, -1)
