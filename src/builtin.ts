@@ -48,7 +48,7 @@ export function builtinDomains(setting: BuiltinSetting, hasOwnPolicies: boolean)
 }
 
 export function builtinSelection(domains: readonly BuiltinDomain[]): NamespaceSelection {
-  return { namespaces: domains.flatMap(d => BUILTIN_DOMAINS[d]), all: false }
+  return { namespaces: domains.flatMap(d => BUILTIN_DOMAINS[d]), all: false, withRulesOnly: true }
 }
 
 /** What is written beside the module: the plan and the digest it is verified against. */

@@ -100,6 +100,8 @@ export function matchNamespacePattern(pattern: string, name: string): boolean {
 export interface NamespaceSelection {
   namespaces: readonly string[]
   all: boolean
+  /** Leave out namespaces without rules (the built-in library's test packages, say). */
+  withRulesOnly?: boolean
 }
 
 /**
@@ -107,6 +109,11 @@ export interface NamespaceSelection {
  * any has a wildcard; otherwise exactly the names given (a name with no module yields empty results).
  */
 export function selectNamespaces(plan: PolicyPlan, selection: NamespaceSelection): NamespacePlan[] {
+  const selected = selectByName(plan, selection)
+  return selection.withRulesOnly ? selected.filter(ns => ns.rules.length > 0) : selected
+}
+
+function selectByName(plan: PolicyPlan, selection: NamespaceSelection): NamespacePlan[] {
   if (selection.all) return plan.namespaces
   const hasWildcard = selection.namespaces.some(n => /[*?[]/.test(n))
   if (hasWildcard) {
