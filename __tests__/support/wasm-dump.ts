@@ -117,6 +117,47 @@ export interface HostCall {
   dumps: string[]
 }
 
+function readLeb128(bytes: Uint8Array, start: number): [number, number] {
+  let value = 0
+  let shift = 0
+  let position = start
+  for (;;) {
+    const byte = bytes[position++]
+    value += (byte & 0x7f) * 2 ** shift
+    shift += 7
+    if ((byte & 0x80) === 0) return [value, position]
+  }
+}
+
+/** The initial size (64 KiB pages) of the memory the module imports; its data must fit. */
+function importedMemoryPages(wasm: Uint8Array): number {
+  let position = 8 // magic and version
+  while (position < wasm.length) {
+    const id = wasm[position++]
+    let size: number
+    ;[size, position] = readLeb128(wasm, position)
+    const end = position + size
+    if (id === 2) {
+      let count: number
+      ;[count, position] = readLeb128(wasm, position)
+      for (let i = 0; i < count; i++) {
+        for (let name = 0; name < 2; name++) {
+          let length: number
+          ;[length, position] = readLeb128(wasm, position)
+          position += length
+        }
+        const kind = wasm[position++]
+        if (kind === 2) return readLeb128(wasm, position + 1)[0]
+        if (kind === 0) position = readLeb128(wasm, position)[1]
+        else if (kind === 1) position = readLeb128(wasm, readLeb128(wasm, position + 2)[1])[1]
+        else if (kind === 3) position += 2
+      }
+    }
+    position = end
+  }
+  return 5
+}
+
 export class WasmPolicy {
   /** Every host built-in call made so far, with its argument dumps. */
   readonly calls: HostCall[] = []
@@ -124,12 +165,15 @@ export class WasmPolicy {
   private instance!: WasmInstance
   private builtinNames = new Map<number, string>()
 
-  private constructor(private readonly host: Record<string, HostFunction>) {
-    this.memory = new wasmApi.Memory({ initial: 5 })
+  private constructor(
+    private readonly host: Record<string, HostFunction>,
+    initialPages: number
+  ) {
+    this.memory = new wasmApi.Memory({ initial: initialPages })
   }
 
   static async load(wasm: Buffer, host: Record<string, HostFunction>): Promise<WasmPolicy> {
-    const policy = new WasmPolicy(host)
+    const policy = new WasmPolicy(host, importedMemoryPages(wasm))
     const call =
       (id: number) =>
       (...addresses: number[]): number =>

@@ -819,6 +819,27 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   return { source: pattern, regexp: new RegExp(emit(tree, manualFold), flags) }
 }
 
+function splitsSurrogatePair(text: string, index: number): boolean {
+  const before = text.charCodeAt(index - 1)
+  const at = text.charCodeAt(index)
+  return before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff
+}
+
+/**
+ * The first match at or after `from`. Go matches only at rune boundaries; V8 can report an
+ * empty match (an assertion such as \B) between the two halves of a surrogate pair even with
+ * the u flag, so such a match is skipped.
+ */
+function execAtRuneBoundary(regexp: RegExp, text: string, from: number): RegExpExecArray | null {
+  let start = from
+  for (;;) {
+    regexp.lastIndex = start
+    const match = regexp.exec(text)
+    if (match === null || !splitsSurrogatePair(text, match.index)) return match
+    start = match.index + 1
+  }
+}
+
 /** Go's (*Regexp).FindAllStringIndex(s, -1): the spans of successive non-overlapping matches. */
 export function findAllIndexes(re: GoRegexp, text: string): [number, number][] {
   const regexp = new RegExp(re.regexp.source, re.regexp.flags)
@@ -826,8 +847,7 @@ export function findAllIndexes(re: GoRegexp, text: string): [number, number][] {
   let position = 0
   let previousEnd = -1
   while (position <= text.length) {
-    regexp.lastIndex = position
-    const match = regexp.exec(text)
+    const match = execAtRuneBoundary(regexp, text, position)
     if (match === null) break
     const start = match.index
     const end = start + match[0].length

@@ -238,7 +238,7 @@ interface Node {
   alias?: Node
 }
 
-function buildNodes(document: Document.Parsed): Node | undefined {
+function buildNodes(document: Document.Parsed, text: string): Node | undefined {
   const built = new Map<unknown, Node>()
   const build = (source: unknown): Node => {
     if (source instanceof Alias) {
@@ -283,9 +283,18 @@ function buildNodes(document: Document.Parsed): Node | undefined {
       for (const item of node.items) result.content.push(build(item))
     } else {
       const scalar = isScalar(node) ? node : undefined
-      const value = scalar?.value
-      result.value = value === null || value === undefined ? '' : String(value)
+      // The scalar's text: `source`, since the parser resolves some tags (!!binary) itself.
+      const source = typeof scalar?.source === 'string' ? scalar.source : scalar?.value
+      result.value = source === null || source === undefined ? '' : String(source)
       result.quoted = scalar !== undefined && scalar.type !== undefined && scalar.type !== 'PLAIN'
+      // A block scalar whose last line ends the input without a line break has no final
+      // break to keep in libyaml; the yaml package adds one.
+      const block = scalar?.type === 'BLOCK_LITERAL' || scalar?.type === 'BLOCK_FOLDED'
+      const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1)
+      const unterminated = scalar?.range?.[1] === text.length && /[^ \t]/.test(lastLine)
+      if (block && unterminated && result.value.endsWith('\n')) {
+        result.value = result.value.slice(0, -1)
+      }
       if (!result.tagged) {
         if (result.quoted) result.tag = STR
         else if (result.value === '<<') result.tag = MERGE
@@ -560,6 +569,11 @@ function parseDocuments(text: string): Document.Parsed[] {
   const list = Array.isArray(documents) ? documents : []
   for (const document of list) {
     if (document.errors.length > 0) throw new YamlError(document.errors[0].message)
+    // go-yaml speaks YAML 1.1 and refuses documents that declare another version.
+    const directive = document.directives?.yaml
+    if (directive?.explicit === true && directive.version !== '1.1') {
+      throw new YamlError('found incompatible YAML document')
+    }
   }
   return list
 }
@@ -567,7 +581,7 @@ function parseDocuments(text: string): Document.Parsed[] {
 /** OPA's YAMLToJSON + JSON decode: the first document as a Rego value (null if none). */
 export function yamlToRego(text: string): RegoValue {
   const [first] = parseDocuments(text)
-  const root = first === undefined ? undefined : buildNodes(first)
+  const root = first === undefined ? undefined : buildNodes(first, text)
   if (root === undefined) return regoNull
   normalize(root, new Set())
   return toRego(new Decoder().decode(root))
@@ -602,6 +616,21 @@ export function yamlIsValid(value: RegoValue): RegoValue {
 // ---------------------------------------------------------------------------------------------
 // yaml.marshal: ast.JSON → json.Marshal → yaml.Unmarshal → go-yaml encoder (indent 2)
 
+/**
+ * A string as go-yaml reads it back from Go's JSON text, where it is a double-quoted YAML
+ * scalar: JSON leaves U+0085 (NEL) unescaped, YAML 1.1 folds it as a line break (with the
+ * spaces around it), and YAML's reader refuses the other C1 controls, DEL and U+FFFE/U+FFFF.
+ */
+function stringThroughJson(text: string): string {
+  if (/[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/.test(text)) {
+    throw new YamlError('yaml: control characters are not allowed')
+  }
+  return text.replace(/ *(?:\u0085 *)+/g, run => {
+    const breaks = run.split('\u0085').length - 1
+    return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1)
+  })
+}
+
 /** The Go value go-yaml decodes from the JSON text of a Rego value. */
 function fromRego(value: RegoValue): GoValue {
   switch (value.type) {
@@ -612,13 +641,14 @@ function fromRego(value: RegoValue): GoValue {
     case 'number':
       return resolve('', value.text)[1]
     case 'string':
-      return { kind: 'string', value: value.value }
+      return { kind: 'string', value: stringThroughJson(value.value) }
     case 'array':
     case 'set':
       return { kind: 'seq', items: value.items.map(fromRego) }
     case 'object': {
       const entries = new Map<string, GoValue>()
-      for (const [key, item] of value.entries) entries.set(jsonKey(key), fromRego(item))
+      for (const [key, item] of value.entries)
+        entries.set(stringThroughJson(jsonKey(key)), fromRego(item))
       return { kind: 'map', entries }
     }
   }
@@ -740,6 +770,11 @@ function events(value: GoValue, out: YamlEvent[]): void {
 /** yaml.marshal(x): the YAML text OPA writes for x. */
 export function yamlMarshal(value: RegoValue): RegoValue {
   const out: YamlEvent[] = []
-  events(fromRego(value), out)
+  try {
+    events(fromRego(value), out)
+  } catch (error) {
+    if (error instanceof YamlError) throw new BuiltinError(error.message)
+    throw error
+  }
   return regoString(emitYamlDocument(out))
 }
