@@ -2,10 +2,22 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
 
-const DATA_EXTENSIONS = new Set(['.json', '.yaml', '.yml'])
+/** The extensions of the files a data directory contributes. */
+export const DATA_EXTENSIONS: ReadonlySet<string> = new Set(['.json', '.yaml', '.yml'])
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Own properties only: a data file may have keys such as `__proto__` or `toString`, which must
+ * stay plain keys (never reach Object.prototype, never collide with inherited members).
+ */
+const ownValue = (node: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(node, key) ? node[key] : undefined
+
+function setOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true })
+}
 
 /** Deep-merges `value` into `target` at `prefix`; two files defining the same leaf is an error. */
 export function mergeAt(
@@ -16,12 +28,12 @@ export function mergeAt(
 ): void {
   let node = target
   for (const key of prefix) {
-    if (!isObject(node[key])) {
-      if (key in node)
+    if (!isObject(ownValue(node, key))) {
+      if (Object.hasOwn(node, key))
         throw new Error(`Data file ${source} conflicts with other data at ${prefix.join('.')}`)
-      node[key] = {}
+      setOwn(node, key, {})
     }
-    node = node[key] as Record<string, unknown>
+    node = ownValue(node, key) as Record<string, unknown>
   }
   if (!isObject(value)) {
     throw new Error(
@@ -29,10 +41,10 @@ export function mergeAt(
     )
   }
   for (const [key, v] of Object.entries(value)) {
-    if (isObject(node[key]) && isObject(v)) mergeAt(node, [key], v, source)
-    else if (key in node)
+    if (isObject(ownValue(node, key)) && isObject(v)) mergeAt(node, [key], v, source)
+    else if (Object.hasOwn(node, key))
       throw new Error(`Data file ${source} redefines data.${[...prefix, key].join('.')}`)
-    else node[key] = v
+    else setOwn(node, key, v)
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Finding, Severity } from '../findings.js'
 import type { Mode } from '../outcome.js'
 
 /**
@@ -26,6 +27,37 @@ export interface ReportContext {
   mode: Mode
   /** Name of the full results file (artifact or path), for "see the results file" pointers. */
   resultsFile?: string
+  /** Set when a pull request changes the policy or data files (policy-source: base). */
+  policyChange?: PolicyChangeReport
+}
+
+/** A policy or data file a pull request adds, modifies or removes. */
+export interface PolicyFileChange {
+  /** Workspace-relative, `/`-separated. */
+  path: string
+  status: 'added' | 'modified' | 'removed'
+  kind: 'policy' | 'data'
+}
+
+/**
+ * A pull request that changes its policies: the check used the base commit's, and the head's were
+ * run in audit mode (or not, with the reason) so reviewers see what the change would do.
+ */
+export interface PolicyChangeReport {
+  /** The base commit whose policies decided the check. */
+  baseSha: string
+  files: PolicyFileChange[]
+  head:
+    | { outcome: 'not-run'; reason: string }
+    | { outcome: 'error'; message: string }
+    | {
+        outcome: 'evaluated'
+        counts: Record<Severity, number>
+        /** Findings only the pull request's policies produce. */
+        appear: Finding[]
+        /** Findings the base's policies produce and the pull request's would not. */
+        disappear: Finding[]
+      }
 }
 
 /** `serverUrl/owner/repo`, with any trailing slash on the server removed. */

@@ -5,7 +5,7 @@
  */
 import type { CheckResult, Finding, Severity } from '../findings.js'
 import type { Outcome } from '../outcome.js'
-import { repositoryUrl, type ReportContext } from './context.js'
+import { repositoryUrl, type PolicyChangeReport, type ReportContext } from './context.js'
 import { encodePath, escapeHtmlText, escapeMarkdown, markdownCode } from './escape.js'
 import { summaryLine } from './text.js'
 
@@ -236,6 +236,66 @@ function exceptionRow(ctx: ReportContext, f: Finding): string {
   )
 }
 
+/** How many changed files and compared findings the policy-change note lists before "N more". */
+const CHANGE_FILES_SHOWN = 10
+const CHANGE_FINDINGS_SHOWN = 5
+const CHANGE_NAME_LIMIT = 120
+const CHANGE_MESSAGE_LIMIT = 160
+
+const more = (n: number): string => (n > 0 ? `, and ${n.toLocaleString('en-US')} more` : '')
+
+function changedFinding(f: Finding): string {
+  const where =
+    `${markdownCode(fileLabel(f.file), CHANGE_NAME_LIMIT)}` +
+    (f.line !== undefined && f.line >= 1 ? ` line ${f.line}` : '')
+  return (
+    `> - ${SEVERITY_LABEL[f.severity]} ${markdownCode(f.id, CHANGE_NAME_LIMIT)} in ${where}: ` +
+    `${escapeMarkdown(f.message, CHANGE_MESSAGE_LIMIT)}\n`
+  )
+}
+
+/**
+ * The note shown above the findings when a pull request changes the policy or data files: the
+ * check used the base commit's policies, and what the pull request's own would change. Bounded
+ * (at most 10 files and 5 findings each way), so it always fits in the comment's head.
+ */
+export function policyChangeNote(ctx: ReportContext, change: PolicyChangeReport): string {
+  const base = `[${shortSha(change.baseSha)}](${repositoryUrl(ctx)}/commit/${encodeURIComponent(change.baseSha)})`
+  const files = change.files
+    .slice(0, CHANGE_FILES_SHOWN)
+    .map(f => `${markdownCode(f.path, CHANGE_NAME_LIMIT)} (${f.status})`)
+    .join(', ')
+  let text =
+    '\n> [!IMPORTANT]\n' +
+    `> **This pull request changes the policies.** The check used the policies of the base commit ` +
+    `${base}: a pull request cannot change the rules that judge it.\n>\n` +
+    `> Changed: ${files || 'none listed'}${more(change.files.length - CHANGE_FILES_SHOWN)}.\n>\n`
+  const head = change.head
+  if (head.outcome === 'not-run') {
+    text += `> The pull request's own policies were not run: ${escapeMarkdown(head.reason, 500)}\n`
+  } else if (head.outcome === 'error') {
+    text +=
+      "> The pull request's own policies could not be run: " +
+      `${escapeMarkdown(head.message, 500)}\n`
+  } else {
+    const counts = (['failure', 'error', 'warning', 'exception'] as const)
+      .map(s => plural(head.counts[s], SEVERITY_LABEL[s].replace(/^\S+ /, '')))
+      .join(', ')
+    text +=
+      `> With the pull request's own policies (run in audit mode, not deciding the check): ` +
+      `${counts}. ${plural(head.disappear.length, 'finding')} would disappear and ` +
+      `${plural(head.appear.length, 'finding')} would appear.\n`
+    const list = (title: string, findings: readonly Finding[]): void => {
+      if (findings.length === 0) return
+      text += `>\n> ${title}${more(findings.length - CHANGE_FINDINGS_SHOWN)}:\n>\n`
+      text += findings.slice(0, CHANGE_FINDINGS_SHOWN).map(changedFinding).join('')
+    }
+    list('Would disappear', head.disappear)
+    list('Would appear', head.appear)
+  }
+  return text
+}
+
 export interface SummaryOptions {
   /** Size limit in UTF-8 bytes; GitHub's 1 MiB by default. */
   maxBytes?: number
@@ -260,7 +320,8 @@ export function renderSummary(
     '| ---: | ---: | ---: | ---: | ---: | ---: |\n' +
     `| ${n.failure} | ${n.error} | ${n.warning} | ${n.exception} | ${ctx.filesEvaluated} | ` +
     `${ctx.rulesEvaluated} |\n\n${policiesLine(ctx)} ` +
-    `conftest would report: ${summaryLine(checkResults)}.\n`
+    `conftest would report: ${summaryLine(checkResults)}.\n` +
+    (ctx.policyChange ? policyChangeNote(ctx, ctx.policyChange) : '')
 
   const reported = findings.filter(f => f.severity !== 'exception')
   const exceptions = findings.filter(f => f.severity === 'exception')
@@ -342,7 +403,8 @@ export function renderComment(
     `${commentMarker(ctx.job)}\n### ${headline(outcome, findings)}\n\n` +
     (passed ? `No failures: ${evaluated}.` : `${evaluated}.`) +
     (also.length > 0 ? ` Also ${also.join(', ')}.` : '') +
-    '\n'
+    '\n' +
+    (ctx.policyChange ? policyChangeNote(ctx, ctx.policyChange) : '')
 
   const groups = groupByFile(shown)
   const sections: Section[] = groups.map(([file, list]) => ({
