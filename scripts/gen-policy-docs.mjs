@@ -13,8 +13,10 @@
  * Reads annotations with the pinned OPA (`opa inspect -a`), found in .tools/bin or $OPA.
  */
 import { execFileSync } from 'node:child_process'
+import console from 'node:console'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 
@@ -247,8 +249,10 @@ export function renderDocs({ rules, packages, defaults }) {
   push('')
 
   for (const pkg of order) {
-    const doc = packages.get(pkg)
-    push(`## ${doc?.title ?? pkg} (\`${pkg}\`)`, '')
+    // Rules of the library's own packages (GATE-…) are about its configuration, described above.
+    const doc = pkg.startsWith('lib.') ? undefined : packages.get(pkg)
+    const title = pkg.startsWith('lib.') ? 'The library itself' : (doc?.title ?? pkg)
+    push(`## ${title} (\`${pkg}\`)`, '')
     if (doc?.description) push(doc.description, '')
     for (const r of byPackage.get(pkg)) {
       push(

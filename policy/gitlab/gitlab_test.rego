@@ -2,6 +2,21 @@ package gitlab_test
 
 import data.lib.testing
 
+# What the package reports for the document in `input` (tests set it with `with input as`).
+# These are rules, not functions: `opa build -t wasm` rejects a function that depends on a rule
+# evaluated under `with data.…`, and the library, tests included, must build to WASM.
+results := data.gitlab.deny | data.gitlab.warn
+
+ids := {r.id | some r in results}
+
+failure_ids := {r.id | some r in data.gitlab.deny}
+
+warning_ids := {r.id | some r in data.gitlab.warn}
+
+by_id := {id: {r | some r in results; r.id == id} | some id in ids}
+
+paths := {id: {r.path | some r in by_id[id]} | some id in ids}
+
 pinned := "node:22.11-alpine@sha256:4a1c4b21597c1b4415bdbecb28a3296c6b5e23ca4f9feeb599860a1dac6a0108"
 
 # A pipeline that follows every rule; tests change one thing.
@@ -15,40 +30,36 @@ good := {
 
 root := {"name": ".gitlab-ci.yml", "dir": "/repo"}
 
-ids(document) := testing.ids("gitlab", document)
-
-paths(document, id) := testing.paths("gitlab", document, id)
-
 test_compliant_pipeline_has_no_findings if {
-	count(testing.reported("gitlab", good)) == 0 with data.conftest.file as root
+	count(results) == 0 with data.conftest.file as root with input as good
 }
 
 test_other_documents_are_ignored if {
 	every document in object.remove(testing.foreign_documents, ["gitlab"]) {
-		count(ids(document)) == 0
+		count(ids) == 0 with input as document
 	}
 	compose := {"services": {"web": {"image": "nginx:latest", "ports": ["80:80"]}}}
-	count(ids(compose)) == 0
-	count(ids({"apiVersion": "v1", "kind": "ConfigMap", "data": {"x": {"script": "a"}}})) == 0
+	count(ids) == 0 with input as compose
+	count(ids) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "data": {"x": {"script": "a"}}}
 }
 
 test_included_fragments_are_recognised_by_name if {
 	fragment := {".node": {"image": "node:latest"}}
-	paths(fragment, "GITLAB-002") == {[".node", "image"]} with data.conftest.file as {"name": "ci/templates.gitlab-ci.yml"}
-	count(ids(fragment)) == 0 with data.conftest.file as {"name": "values.yml"}
+	paths["GITLAB-002"] == {[".node", "image"]} with data.conftest.file as {"name": "ci/templates.gitlab-ci.yml"} with input as fragment
+	count(ids) == 0 with data.conftest.file as {"name": "values.yml"} with input as fragment
 }
 
 test_gitlab_001_flags_missing_required_jobs if {
 	document := object.remove(good, ["include"])
-	paths(document, "GITLAB-001") == {["stages"]} with data.conftest.file as root
-	count(testing.of_rule("gitlab", document, "GITLAB-001")) == 2 with data.conftest.file as root
-	testing.is_warning("gitlab", document, "GITLAB-001") with data.conftest.file as root
+	paths["GITLAB-001"] == {["stages"]} with data.conftest.file as root with input as document
+	count(by_id["GITLAB-001"]) == 2 with data.conftest.file as root with input as document
+	"GITLAB-001" in warning_ids with data.conftest.file as root with input as document
 	component := object.union(good, {"include": "https://example.com/sast.yml"})
-	paths(component, "GITLAB-001") == {["include"]} with data.conftest.file as root
+	paths["GITLAB-001"] == {["include"]} with data.conftest.file as root with input as component
 	configured := {"gitlab": {"required_jobs": [{"name": "dependency_scanning", "includes": ["Dependency-Scanning"]}]}}
-	"GITLAB-001" in ids(good) with data.conftest.file as root with data.policy_gate as configured
+	"GITLAB-001" in ids with data.conftest.file as root with data.policy_gate as configured with input as good
 	bare := {"build": {"script": ["make"]}}
-	paths(bare, "GITLAB-001") == {[]}
+	paths["GITLAB-001"] == {[]} with input as bare
 }
 
 test_gitlab_001_allows_defined_jobs_components_and_included_files if {
@@ -56,14 +67,14 @@ test_gitlab_001_allows_defined_jobs_components_and_included_files if {
 		"sast": {"stage": "test", "script": ["semgrep ."]},
 		"secret_detection": {"stage": "test", "script": ["gitleaks detect"]},
 	})
-	not "GITLAB-001" in ids(jobs) with data.conftest.file as root
+	not "GITLAB-001" in ids with data.conftest.file as root with input as jobs
 	components := object.union(good, {"include": [
 		{"component": "$CI_SERVER_FQDN/components/sast/sast@2.0.2"},
 		{"project": "org/ci", "file": ["/jobs.yml", "components/secret-detection/template.yml"]},
 	]})
-	not "GITLAB-001" in ids(components) with data.conftest.file as root
-	not "GITLAB-001" in ids(object.remove(good, ["include"])) with data.conftest.file as {"name": "build.gitlab-ci.yml", "dir": "/repo/ci"}
-	not "GITLAB-001" in ids(object.remove(good, ["include"])) with data.conftest.file as root with data.policy_gate as {"gitlab": {"required_jobs": []}}
+	not "GITLAB-001" in ids with data.conftest.file as root with input as components
+	not "GITLAB-001" in ids with data.conftest.file as {"name": "build.gitlab-ci.yml", "dir": "/repo/ci"} with input as object.remove(good, ["include"])
+	not "GITLAB-001" in ids with data.conftest.file as root with data.policy_gate as {"gitlab": {"required_jobs": []}} with input as object.remove(good, ["include"])
 }
 
 test_gitlab_002_flags_floating_images if {
@@ -72,15 +83,15 @@ test_gitlab_002_flags_floating_images if {
 		"default": {"image": pinned, "services": ["postgres:latest", {"name": "redis", "alias": "cache"}]},
 		"test": {"stage": "test", "image": {"name": "$CI_REGISTRY_IMAGE:latest", "entrypoint": [""]}, "script": ["rspec"]},
 	})
-	paths(document, "GITLAB-002") == {
+	paths["GITLAB-002"] == {
 		["image"],
 		["default", "services", 0],
 		["default", "services", 1, "name"],
 		["test", "image", "name"],
-	} with data.conftest.file as root
+	} with data.conftest.file as root with input as document
 }
 
 test_gitlab_002_allows_tags_digests_and_variables if {
 	document := object.union(good, {"test": {"stage": "test", "image": "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA", "services": [{"name": "postgres:17.2"}], "script": ["rspec"]}})
-	not "GITLAB-002" in ids(document) with data.conftest.file as root
+	not "GITLAB-002" in ids with data.conftest.file as root with input as document
 }

@@ -3,7 +3,8 @@
 # description: |-
 #   Every setting is optional and read from data under the key `policy_gate`. With conftest, put
 #   YAML files in a directory and pass it with `-d`: conftest loads each file's top-level keys under
-#   `data.`, so a file that starts with `policy_gate:` configures the library. Several files merge.
+#   `data.`, so a file that starts with `policy_gate:` configures the library. Several files merge
+#   as long as they set different keys (say, `exceptions` in one and `enforcement` in another).
 #
 #   ```yaml
 #   policy_gate:

@@ -9,7 +9,7 @@
 #   | `deny` | the finding is a failure (`deny`): the check fails |
 #   | `warn` | the finding is a warning (`warn`): reported, the check passes |
 #   | `audit` | the finding is a warning whose message starts with `[audit]` and whose result carries `"enforcement": "audit"`: use it to observe a rule before enforcing it. Like every warning it fails the check only when warnings are made to fail (conftest `--fail-on-warn`) |
-#   | `off` | the rule reports nothing |
+#   | `off` | the rule reports nothing (unquoted `off` is read as `false` by YAML 1.1 loaders such as conftest's; `false` means `off` too) |
 #   | `{deny_after: YYYY-MM-DD}` | a warning until that date, a failure from that date on (UTC); the warning says from when it will fail and carries `"deny_after"` |
 #
 #   Any other value, and a `deny_after` that is not a date, counts as `deny`: a typo must not
@@ -30,6 +30,9 @@ mode(id) := configured if {
 action(id) := m if {
 	m := mode(id)
 	m in {"deny", "warn", "audit", "off"}
+} else := "off" if {
+	# YAML 1.1 loaders (conftest's among them) read an unquoted `off` as false.
+	mode(id) == false
 } else := "pending" if {
 	dates.day(mode(id).deny_after) > dates.today
 } else := "deny"

@@ -3,7 +3,9 @@ package lib_test
 import data.lib.config
 import data.lib.dates
 import data.lib.images
+import data.lib.kubernetes
 import data.lib.network
+import data.lib.terraform
 import data.lib.testing
 import data.lib.util
 
@@ -28,107 +30,109 @@ privileged := {
 	},
 }
 
-failures(settings) := ids if {
-	results := data.kubernetes.deny with input as privileged with data.policy_gate as settings with time.now_ns as new_year
-	ids := {r.id | some r in results}
-}
+# What the kubernetes package reports for `privileged`; tests set data.policy_gate and the
+# clock with `with` (helpers must not use `with` themselves: see lib.testing).
+failure_ids := {r.id | some r in data.kubernetes.deny}
 
-warnings(settings) := results if {
-	results := data.kubernetes.warn with input as privileged with data.policy_gate as settings with time.now_ns as new_year
-}
+warnings := data.kubernetes.warn
 
-warning_ids(settings) := {r.id | some r in warnings(settings)}
+warning_ids := {r.id | some r in warnings}
 
 exception(fields) := object.union({"rule": "K8S-001", "reason": "Needs /dev", "approved_by": "alice"}, fields)
 
 # Enforcement
 
 test_default_enforcement_comes_from_metadata if {
-	failures({}) == {"K8S-001"}
-	count(warnings({})) == 0
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {} with time.now_ns as new_year
+	count(warnings) == 0 with input as privileged with data.policy_gate as {} with time.now_ns as new_year
 }
 
 test_enforcement_off_reports_nothing if {
-	failures({"enforcement": {"K8S-001": "off"}}) == set()
-	count(warnings({"enforcement": {"K8S-001": "off"}})) == 0
+	failure_ids == set() with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": false}} with time.now_ns as new_year
+	failure_ids == set() with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": "off"}} with time.now_ns as new_year
+	count(warnings) == 0 with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": "off"}} with time.now_ns as new_year
 }
 
 test_enforcement_warn_turns_a_failure_into_a_warning if {
-	failures({"enforcement": {"K8S-001": "warn"}}) == set()
-	some r in warnings({"enforcement": {"K8S-001": "warn"}})
+	failure_ids == set() with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": "warn"}} with time.now_ns as new_year
+	results_1 := warnings with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": "warn"}} with time.now_ns as new_year
+	some r in results_1
 	r.id == "K8S-001"
 	not r.enforcement
 }
 
 test_enforcement_audit_warns_with_a_marker if {
 	settings := {"enforcement": {"K8S-001": "audit"}}
-	failures(settings) == set()
-	some r in warnings(settings)
+	failure_ids == set() with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	results_2 := warnings with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	some r in results_2
 	r.enforcement == "audit"
 	startswith(r.msg, "[audit] Pod/web")
 }
 
 test_enforcement_deny_turns_a_warning_into_a_failure if {
-	doc := json.patch(privileged, [{"op": "replace", "path": "/spec/containers/0/image", "value": "nginx:1.27"}])
-	results := data.kubernetes.deny with input as doc with data.policy_gate as {"enforcement": {"K8S-202": "deny"}}
-	"K8S-202" in {r.id | some r in results}
+	container := object.union(privileged.spec.containers[0], {"image": "nginx:1.27"})
+	doc := object.union(privileged, {"spec": {"containers": [container]}})
+	"K8S-202" in failure_ids with input as doc with data.policy_gate as {"enforcement": {"K8S-202": "deny"}}
 }
 
 test_deny_after_warns_before_the_date_and_fails_from_it if {
 	before := {"enforcement": {"K8S-001": {"deny_after": "2026-01-02"}}}
-	failures(before) == set()
-	some r in warnings(before)
+	failure_ids == set() with input as privileged with data.policy_gate as before with time.now_ns as new_year
+	results_3 := warnings with input as privileged with data.policy_gate as before with time.now_ns as new_year
+	some r in results_3
 	r.deny_after == "2026-01-02"
 	endswith(r.msg, "(a warning until 2026-01-02, a failure from that day)")
-	failures({"enforcement": {"K8S-001": {"deny_after": "2026-01-01"}}}) == {"K8S-001"}
-	failures({"enforcement": {"K8S-001": {"deny_after": "2025-06-30T00:00:00Z"}}}) == {"K8S-001"}
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": {"deny_after": "2026-01-01"}}} with time.now_ns as new_year
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": {"deny_after": "2025-06-30T00:00:00Z"}}} with time.now_ns as new_year
 }
 
 test_invalid_enforcement_fails_closed if {
-	failures({"enforcement": {"K8S-001": "block"}}) == {"K8S-001"}
-	failures({"enforcement": {"K8S-001": {"deny_after": "soon"}}}) == {"K8S-001"}
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": "block"}} with time.now_ns as new_year
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"enforcement": {"K8S-001": {"deny_after": "soon"}}} with time.now_ns as new_year
 }
 
 # Exceptions
 
 test_exception_waives_the_matching_finding if {
 	settings := {"exceptions": [exception({"kind": "Pod", "namespace": "prod", "name": "web", "expires": "2026-01-01"})]}
-	failures(settings) == set()
-	count(warnings(settings)) == 0
+	failure_ids == set() with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	count(warnings) == 0 with input as privileged with data.policy_gate as settings with time.now_ns as new_year
 }
 
 test_exception_without_expiry_never_expires if {
-	failures({"exceptions": [exception({"name": "web"})]}) == set()
+	failure_ids == set() with input as privileged with data.policy_gate as {"exceptions": [exception({"name": "web"})]} with time.now_ns as new_year
 }
 
 test_exception_applies_per_finding if {
 	# Another object, another rule, or another namespace: the finding stays.
-	failures({"exceptions": [exception({"name": "api", "expires": "2026-12-31"})]}) == {"K8S-001"}
-	failures({"exceptions": [exception({"rule": "K8S-002", "name": "web"})]}) == {"K8S-001"}
-	failures({"exceptions": [exception({"namespace": "dev", "name": "web"})]}) == {"K8S-001"}
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"exceptions": [exception({"name": "api", "expires": "2026-12-31"})]} with time.now_ns as new_year
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"exceptions": [exception({"rule": "K8S-002", "name": "web"})]} with time.now_ns as new_year
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"exceptions": [exception({"namespace": "dev", "name": "web"})]} with time.now_ns as new_year
 }
 
 test_exception_must_name_a_resource if {
-	failures({"exceptions": [exception({})]}) == {"K8S-001"}
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as {"exceptions": [exception({})]} with time.now_ns as new_year
 }
 
 test_exception_file_globs_match_the_path_and_its_end if {
 	file := {"name": "web.yaml", "dir": "/home/runner/work/repo/deploy"}
 	every pattern in ["deploy/web.yaml", "./deploy/*.yaml", "**/web.yaml", "web.yaml", "/home/runner/work/repo/deploy/web.yaml"] {
-		failures({"exceptions": [exception({"file": pattern})]}) == set() with data.conftest.file as file
+		failure_ids == set() with data.conftest.file as file with input as privileged with data.policy_gate as {"exceptions": [exception({"file": pattern})]} with time.now_ns as new_year
 	}
-	failures({"exceptions": [exception({"file": "other/web.yaml"})]}) == {"K8S-001"} with data.conftest.file as file
-	failures({"exceptions": [exception({"file": "repo/*.yaml"})]}) == {"K8S-001"} with data.conftest.file as file
+	failure_ids == {"K8S-001"} with data.conftest.file as file with input as privileged with data.policy_gate as {"exceptions": [exception({"file": "other/web.yaml"})]} with time.now_ns as new_year
+	failure_ids == {"K8S-001"} with data.conftest.file as file with input as privileged with data.policy_gate as {"exceptions": [exception({"file": "repo/*.yaml"})]} with time.now_ns as new_year
 }
 
 test_exception_file_matches_a_relative_name_without_dir if {
-	failures({"exceptions": [exception({"file": "deploy/*.yaml"})]}) == set() with data.conftest.file as {"name": "deploy/web.yaml"}
+	failure_ids == set() with data.conftest.file as {"name": "deploy/web.yaml"} with input as privileged with data.policy_gate as {"exceptions": [exception({"file": "deploy/*.yaml"})]} with time.now_ns as new_year
 }
 
 test_gate_001_flags_expired_exception if {
 	settings := {"exceptions": [exception({"name": "web", "expires": "2025-12-31"})]}
-	failures(settings) == {"K8S-001"}
-	some r in warnings(settings)
+	failure_ids == {"K8S-001"} with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	results_4 := warnings with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	some r in results_4
 	r.id == "GATE-001"
 	r.path == ["spec", "containers", 0, "securityContext", "privileged"]
 	r.msg == `The exception for K8S-001 expired on 2025-12-31 (reason: Needs /dev; approved by: alice), so this finding is reported again: Pod/web: container "app" runs privileged`
@@ -138,10 +142,11 @@ test_gate_001_flags_expired_exception if {
 
 test_gate_001_flags_invalid_expiry_and_can_be_enforced if {
 	settings := {"exceptions": [exception({"name": "web", "expires": "end of year"})]}
-	some r in warnings(settings)
+	results_5 := warnings with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	some r in results_5
 	contains(r.msg, "has an invalid expires date (end of year)")
 	strict := object.union(settings, {"enforcement": {"GATE-001": "deny"}})
-	failures(strict) == {"K8S-001", "GATE-001"}
+	failure_ids == {"K8S-001", "GATE-001"} with input as privileged with data.policy_gate as strict with time.now_ns as new_year
 }
 
 test_gate_001_allows_exception_in_force if {
@@ -149,8 +154,8 @@ test_gate_001_allows_exception_in_force if {
 		exception({"name": "web", "expires": "2025-12-31"}),
 		exception({"name": "web", "expires": "2026-03-31"}),
 	]}
-	failures(settings) == set()
-	not "GATE-001" in warning_ids(settings)
+	failure_ids == set() with input as privileged with data.policy_gate as settings with time.now_ns as new_year
+	not "GATE-001" in warning_ids with input as privileged with data.policy_gate as settings with time.now_ns as new_year
 }
 
 test_settings_of_the_wrong_type_fall_back_to_defaults if {
@@ -233,15 +238,27 @@ test_network_port_ranges if {
 test_packages_ignore_foreign_documents if {
 	every name, document in testing.foreign_documents {
 		every other in object.keys(testing.foreign_documents) - {name} {
-			count(testing.ids(package_of[other], document)) == 0
+			count(reported_ids[other]) == 0 with input as document
 		}
 	}
 }
 
-package_of := {
-	"kubernetes": "kubernetes",
-	"terraform": "terraform.aws",
-	"docker": "docker",
-	"github": "github",
-	"gitlab": "gitlab",
+# The IDs each domain reports for the document in `input`.
+reported_ids := {
+	"kubernetes": {r.id | some r in (data.kubernetes.deny | data.kubernetes.warn)},
+	"terraform": {r.id | some r in (((data.terraform.aws.deny | data.terraform.aws.warn) | (data.terraform.gcp.deny | data.terraform.gcp.warn)) | (data.terraform.azure.deny | data.terraform.azure.warn))},
+	"docker": {r.id | some r in (data.docker.deny | data.docker.warn)},
+	"github": {r.id | some r in (data.github.deny | data.github.warn)},
+	"gitlab": {r.id | some r in (data.gitlab.deny | data.gitlab.warn)},
+}
+
+test_terraform_references if {
+	terraform.refers_to("aws_s3_bucket.logs", "aws_s3_bucket.logs")
+	terraform.refers_to("aws_s3_bucket.logs.id", "aws_s3_bucket.logs")
+	terraform.refers_to("aws_s3_bucket.logs[0].id", "aws_s3_bucket.logs")
+	not terraform.refers_to("aws_s3_bucket.logs_archive.id", "aws_s3_bucket.logs")
+}
+
+test_kubernetes_display_without_a_name if {
+	kubernetes.display == "Pod" with input as {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "job-"}}
 }

@@ -42,12 +42,6 @@ resource_of(finding) := {"address": input.resource_changes[finding.path[1]].addr
 # Whether Terraform only knows the attribute after the apply.
 unknown(r, attribute) if r.unknown[attribute] == true
 
-# The value at path under the resource's planned attributes, when it is known.
-known(r, attribute) if {
-	not unknown(r, attribute)
-	object.get(r.after, attribute, null) != null
-}
-
 # The resource's entry in the plan's configuration, found through its module path.
 configuration(r) := entry if {
 	modules := [m[1] | some m in regex.find_all_string_submatch_n(`module\.([^.\[]+)`, r.module, -1)]
