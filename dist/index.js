@@ -63880,29 +63880,38 @@ const {
 
 
 
+/** The extensions of the files a data directory contributes. */
 const DATA_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Own properties only: a data file may have keys such as `__proto__` or `toString`, which must
+ * stay plain keys (never reach Object.prototype, never collide with inherited members).
+ */
+const ownValue = (node, key) => Object.hasOwn(node, key) ? node[key] : undefined;
+function setOwn(node, key, value) {
+    Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+}
 /** Deep-merges `value` into `target` at `prefix`; two files defining the same leaf is an error. */
 function mergeAt(target, prefix, value, source) {
     let node = target;
     for (const key of prefix) {
-        if (!isObject(node[key])) {
-            if (key in node)
+        if (!isObject(ownValue(node, key))) {
+            if (Object.hasOwn(node, key))
                 throw new Error(`Data file ${source} conflicts with other data at ${prefix.join('.')}`);
-            node[key] = {};
+            setOwn(node, key, {});
         }
-        node = node[key];
+        node = ownValue(node, key);
     }
     if (!isObject(value)) {
         throw new Error(`Data file ${source} must hold an object at its top level (it is rooted at data${prefix.map(p => `.${p}`).join('')})`);
     }
     for (const [key, v] of Object.entries(value)) {
-        if (isObject(node[key]) && isObject(v))
+        if (isObject(ownValue(node, key)) && isObject(v))
             mergeAt(node, [key], v, source);
-        else if (key in node)
+        else if (Object.hasOwn(node, key))
             throw new Error(`Data file ${source} redefines data.${[...prefix, key].join('.')}`);
         else
-            node[key] = v;
+            setOwn(node, key, v);
     }
 }
 async function dataFilesUnder(dir, out) {
@@ -65642,23 +65651,53 @@ function tooManyDocuments(count, max) {
 }
 /** A line holding something other than blanks, a comment or a `---` marker. */
 const CONTENT_LINE = /^[ \t]*(?!---|#)\S/m;
-/** Thrown from the js-yaml listener to stop after the first document, as go-yaml's Unmarshal does. */
+/**
+ * Thrown from the js-yaml listener when a second document starts: go-yaml's Unmarshal reads the
+ * first document of its input (checking that it ends properly) and ignores the rest.
+ */
 const STOP = Symbol('first document read');
+/** Whether the next thing after `position` is a `:` (skipping blanks and comments). */
+function followedByColon(input, position) {
+    for (let i = position; i < input.length; i++) {
+        const c = input[i];
+        if (c === ':')
+            return true;
+        if (c === '#') {
+            const end = input.indexOf('\n', i);
+            if (end === -1)
+                return false;
+            i = end;
+        }
+        else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+            return false;
+    }
+    return false;
+}
 /** Numbers the merge-key markers, so that every `<<` key of a mapping stays distinct. */
 let mergeKeyCount = 0;
 function loadFirstDocument(part, maxDepth) {
     let rootLine = -1;
     let rootValue = null;
     let finished = false;
+    let sequenceKeyLine = -1;
     const listener = (event, state) => {
         if (event === 'open') {
-            if (state.depth === 1 && rootLine < 0)
+            // The next document's root: stop, as go-yaml reads no further than the first document.
+            if (state.depth === 1 && finished)
+                throw STOP;
+            if (state.depth === 1)
                 rootLine = state.line;
+            return;
         }
-        else if (state.depth === 1) {
+        // js-yaml turns a list used as a key into "a,b"; go-yaml refuses it.
+        if (sequenceKeyLine < 0 &&
+            Array.isArray(state.result) &&
+            followedByColon(state.input, state.position)) {
+            sequenceKeyLine = state.line;
+        }
+        if (state.depth === 1) {
             rootValue = state.result;
             finished = true;
-            throw STOP;
         }
     };
     try {
@@ -65677,6 +65716,15 @@ function loadFirstDocument(part, maxDepth) {
     const line = hasContent ? part.line + rootLine : part.separatorLine;
     if (!finished)
         return { value: null, line };
+    if (sequenceKeyLine >= 0) {
+        return {
+            error: {
+                message: 'a YAML list is used as a map key; conftest (go-yaml) rejects it as an invalid map ' +
+                    'key. Use a string key.',
+                line: part.line + sequenceKeyLine
+            }
+        };
+    }
     const normalized = normalizeValue(rootValue);
     if ('error' in normalized)
         return { error: { message: normalized.error, line } };
@@ -66021,7 +66069,7 @@ function applyMerges(node, keys) {
         delete node[key];
     for (const [key, value] of entries) {
         if (!isMergeKey(key)) {
-            setOwn(node, key, value);
+            yaml_setOwn(node, key, value);
             continue;
         }
         const sources = Array.isArray(value) ? [...value].reverse() : [value];
@@ -66031,12 +66079,12 @@ function applyMerges(node, keys) {
                     'rejects this file too. Fix the value of <<.');
             }
             for (const [k, v] of Object.entries(source))
-                setOwn(node, k, v);
+                yaml_setOwn(node, k, v);
         }
     }
     return undefined;
 }
-function setOwn(target, key, value) {
+function yaml_setOwn(target, key, value) {
     Object.defineProperty(target, key, {
         value,
         enumerable: true,
@@ -66081,7 +66129,12 @@ function locateFinding(file, documentIndex, hint, options = {}) {
             return line;
     }
     if (hint.message) {
-        for (const candidate of messageCandidates(hint.message)) {
+        // Quoted values before bare words, and among the quoted ones the longer first: "nginx:latest"
+        // says more about where a finding is than "web", which may also be the Deployment's name.
+        const quoted = new Set(quotedValues(hint.message));
+        const rank = (c) => (quoted.has(c) ? 1_000_000 + c.length : 0);
+        const candidates = messageCandidates(hint.message).sort((a, b) => rank(b) - rank(a));
+        for (const candidate of candidates) {
             const line = locator?.value(candidate, hint.element);
             if (line !== undefined)
                 return line;
@@ -66129,8 +66182,11 @@ const QUOTED = /(?<![\w])(?:'([^'\n]+)'|"([^"\n]+)"|`([^`\n]+)`|‘([^’\n]+)�
  * Values a message points at: quoted ones first, then identifier-like words (with a digit or one
  * of - _ . / : @), which are names, images and addresses rather than prose.
  */
+function quotedValues(message) {
+    return [...message.matchAll(QUOTED)].map(m => m.slice(1).find(g => g !== undefined) ?? '');
+}
 function messageCandidates(message) {
-    const quoted = [...message.matchAll(QUOTED)].map(m => m.slice(1).find(g => g !== undefined) ?? '');
+    const quoted = quotedValues(message);
     const words = message
         .split(/\s+/)
         .map(word => word.replace(/^[([{<'"`‘“]+|[)\]}>'"`’”,;:.!?]+$/g, ''))
@@ -68766,6 +68822,26 @@ function compileGoRegexp(pattern) {
     const flags = 'gu' + (globalFold ? 'i' : '');
     return { source: pattern, regexp: new RegExp(emit(tree, manualFold), flags) };
 }
+function splitsSurrogatePair(text, index) {
+    const before = text.charCodeAt(index - 1);
+    const at = text.charCodeAt(index);
+    return before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff;
+}
+/**
+ * The first match at or after `from`. Go matches only at rune boundaries; V8 can report an
+ * empty match (an assertion such as \B) between the two halves of a surrogate pair even with
+ * the u flag, so such a match is skipped.
+ */
+function execAtRuneBoundary(regexp, text, from) {
+    let start = from;
+    for (;;) {
+        regexp.lastIndex = start;
+        const match = regexp.exec(text);
+        if (match === null || !splitsSurrogatePair(text, match.index))
+            return match;
+        start = match.index + 1;
+    }
+}
 /** Go's (*Regexp).FindAllStringIndex(s, -1): the spans of successive non-overlapping matches. */
 function findAllIndexes(re, text) {
     const regexp = new RegExp(re.regexp.source, re.regexp.flags);
@@ -68773,8 +68849,7 @@ function findAllIndexes(re, text) {
     let position = 0;
     let previousEnd = -1;
     while (position <= text.length) {
-        regexp.lastIndex = position;
-        const match = regexp.exec(text);
+        const match = execAtRuneBoundary(regexp, text, position);
         if (match === null)
             break;
         const start = match.index;
@@ -72244,7 +72319,7 @@ function resolvePlain(tag, text) {
     }
     return [STR, { kind: 'string', value: text }];
 }
-function buildNodes(document) {
+function buildNodes(document, text) {
     const built = new Map();
     const build = (source) => {
         if (source instanceof dist.Alias) {
@@ -72295,9 +72370,18 @@ function buildNodes(document) {
         }
         else {
             const scalar = (0,dist.isScalar)(node) ? node : undefined;
-            const value = scalar?.value;
-            result.value = value === null || value === undefined ? '' : String(value);
+            // The scalar's text: `source`, since the parser resolves some tags (!!binary) itself.
+            const source = typeof scalar?.source === 'string' ? scalar.source : scalar?.value;
+            result.value = source === null || source === undefined ? '' : String(source);
             result.quoted = scalar !== undefined && scalar.type !== undefined && scalar.type !== 'PLAIN';
+            // A block scalar whose last line ends the input without a line break has no final
+            // break to keep in libyaml; the yaml package adds one.
+            const block = scalar?.type === 'BLOCK_LITERAL' || scalar?.type === 'BLOCK_FOLDED';
+            const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+            const unterminated = scalar?.range?.[1] === text.length && /[^ \t]/.test(lastLine);
+            if (block && unterminated && result.value.endsWith('\n')) {
+                result.value = result.value.slice(0, -1);
+            }
             if (!result.tagged) {
                 if (result.quoted)
                     result.tag = STR;
@@ -72569,13 +72653,18 @@ function parseDocuments(text) {
     for (const document of list) {
         if (document.errors.length > 0)
             throw new YamlError(document.errors[0].message);
+        // go-yaml speaks YAML 1.1 and refuses documents that declare another version.
+        const directive = document.directives?.yaml;
+        if (directive?.explicit === true && directive.version !== '1.1') {
+            throw new YamlError('found incompatible YAML document');
+        }
     }
     return list;
 }
 /** OPA's YAMLToJSON + JSON decode: the first document as a Rego value (null if none). */
 function yamlToRego(text) {
     const [first] = parseDocuments(text);
-    const root = first === undefined ? undefined : buildNodes(first);
+    const root = first === undefined ? undefined : buildNodes(first, text);
     if (root === undefined)
         return regoNull;
     normalize(root, new Set());
@@ -72611,6 +72700,20 @@ function yamlIsValid(value) {
 }
 // ---------------------------------------------------------------------------------------------
 // yaml.marshal: ast.JSON → json.Marshal → yaml.Unmarshal → go-yaml encoder (indent 2)
+/**
+ * A string as go-yaml reads it back from Go's JSON text, where it is a double-quoted YAML
+ * scalar: JSON leaves U+0085 (NEL) unescaped, YAML 1.1 folds it as a line break (with the
+ * spaces around it), and YAML's reader refuses the other C1 controls, DEL and U+FFFE/U+FFFF.
+ */
+function stringThroughJson(text) {
+    if (/[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/.test(text)) {
+        throw new YamlError('yaml: control characters are not allowed');
+    }
+    return text.replace(/ *(?:\u0085 *)+/g, run => {
+        const breaks = run.split('\u0085').length - 1;
+        return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+    });
+}
 /** The Go value go-yaml decodes from the JSON text of a Rego value. */
 function fromRego(value) {
     switch (value.type) {
@@ -72621,14 +72724,14 @@ function fromRego(value) {
         case 'number':
             return resolve('', value.text)[1];
         case 'string':
-            return { kind: 'string', value: value.value };
+            return { kind: 'string', value: stringThroughJson(value.value) };
         case 'array':
         case 'set':
             return { kind: 'seq', items: value.items.map(fromRego) };
         case 'object': {
             const entries = new Map();
             for (const [key, item] of value.entries)
-                entries.set(jsonKey(key), fromRego(item));
+                entries.set(stringThroughJson(jsonKey(key)), fromRego(item));
             return { kind: 'map', entries };
         }
     }
@@ -72746,7 +72849,14 @@ function events(value, out) {
 /** yaml.marshal(x): the YAML text OPA writes for x. */
 function yamlMarshal(value) {
     const out = [];
-    events(fromRego(value), out);
+    try {
+        events(fromRego(value), out);
+    }
+    catch (error) {
+        if (error instanceof YamlError)
+            throw new BuiltinError(error.message);
+        throw error;
+    }
     return regoString(emitYamlDocument(out));
 }
 
@@ -72945,6 +73055,10 @@ function matchNamespacePattern(pattern, name) {
  * any has a wildcard; otherwise exactly the names given (a name with no module yields empty results).
  */
 function selectNamespaces(plan, selection) {
+    const selected = selectByName(plan, selection);
+    return selection.withRulesOnly ? selected.filter(ns => ns.rules.length > 0) : selected;
+}
+function selectByName(plan, selection) {
     if (selection.all)
         return plan.namespaces;
     const hasWildcard = selection.namespaces.some(n => /[*?[]/.test(n));
@@ -73466,7 +73580,7 @@ function builtinDomains(setting, hasOwnPolicies) {
     return setting;
 }
 function builtinSelection(domains) {
-    return { namespaces: domains.flatMap(d => BUILTIN_DOMAINS[d]), all: false };
+    return { namespaces: domains.flatMap(d => BUILTIN_DOMAINS[d]), all: false, withRulesOnly: true };
 }
 const BUILTIN_DIR_NAME = 'builtin';
 /** dist/builtin, found from the running bundle (dist/index.js or dist/cli/index.js) or from src/. */
@@ -73497,7 +73611,13 @@ async function loadBuiltinBundle(dir) {
     if (digest !== manifest.wasmSha256) {
         throw new Error(`The built-in policy library in ${dir} does not match its manifest (SHA-256 ${digest}, expected ${manifest.wasmSha256}); reinstall the action.`);
     }
-    return { key: manifest.key, wasm, plan: manifest.plan, modules: manifest.modules, source: 'cache' };
+    return {
+        key: manifest.key,
+        wasm,
+        plan: manifest.plan,
+        modules: manifest.modules,
+        source: 'cache'
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -76483,6 +76603,61 @@ function exceptionRow(ctx, f) {
         `${markdownCode(f.id, NAME_LIMIT)} | ${line} | ${escapeMarkdown(f.message, SUMMARY_MESSAGE_LIMIT)} | ` +
         `${expiry === undefined ? '–' : escapeMarkdown(expiry, NAME_LIMIT)} |\n`);
 }
+/** How many changed files and compared findings the policy-change note lists before "N more". */
+const CHANGE_FILES_SHOWN = 10;
+const CHANGE_FINDINGS_SHOWN = 5;
+const CHANGE_NAME_LIMIT = 120;
+const CHANGE_MESSAGE_LIMIT = 160;
+const more = (n) => (n > 0 ? `, and ${n.toLocaleString('en-US')} more` : '');
+function changedFinding(f) {
+    const where = `${markdownCode(fileLabel(f.file), CHANGE_NAME_LIMIT)}` +
+        (f.line !== undefined && f.line >= 1 ? ` line ${f.line}` : '');
+    return (`> - ${SEVERITY_LABEL[f.severity]} ${markdownCode(f.id, CHANGE_NAME_LIMIT)} in ${where}: ` +
+        `${escapeMarkdown(f.message, CHANGE_MESSAGE_LIMIT)}\n`);
+}
+/**
+ * The note shown above the findings when a pull request changes the policy or data files: the
+ * check used the base commit's policies, and what the pull request's own would change. Bounded
+ * (at most 10 files and 5 findings each way), so it always fits in the comment's head.
+ */
+function policyChangeNote(ctx, change) {
+    const base = `[${shortSha(change.baseSha)}](${repositoryUrl(ctx)}/commit/${encodeURIComponent(change.baseSha)})`;
+    const files = change.files
+        .slice(0, CHANGE_FILES_SHOWN)
+        .map(f => `${markdownCode(f.path, CHANGE_NAME_LIMIT)} (${f.status})`)
+        .join(', ');
+    let text = '\n> [!IMPORTANT]\n' +
+        `> **This pull request changes the policies.** The check used the policies of the base commit ` +
+        `${base}: a pull request cannot change the rules that judge it.\n>\n` +
+        `> Changed: ${files || 'none listed'}${more(change.files.length - CHANGE_FILES_SHOWN)}.\n>\n`;
+    const head = change.head;
+    if (head.outcome === 'not-run') {
+        text += `> The pull request's own policies were not run: ${escapeMarkdown(head.reason, 500)}\n`;
+    }
+    else if (head.outcome === 'error') {
+        text +=
+            "> The pull request's own policies could not be run: " +
+                `${escapeMarkdown(head.message, 500)}\n`;
+    }
+    else {
+        const counts = ['failure', 'error', 'warning', 'exception']
+            .map(s => markdown_plural(head.counts[s], SEVERITY_LABEL[s].replace(/^\S+ /, '')))
+            .join(', ');
+        text +=
+            `> With the pull request's own policies (run in audit mode, not deciding the check): ` +
+                `${counts}. ${markdown_plural(head.disappear.length, 'finding')} would disappear and ` +
+                `${markdown_plural(head.appear.length, 'finding')} would appear.\n`;
+        const list = (title, findings) => {
+            if (findings.length === 0)
+                return;
+            text += `>\n> ${title}${more(findings.length - CHANGE_FINDINGS_SHOWN)}:\n>\n`;
+            text += findings.slice(0, CHANGE_FINDINGS_SHOWN).map(changedFinding).join('');
+        };
+        list('Would disappear', head.disappear);
+        list('Would appear', head.appear);
+    }
+    return text;
+}
 /**
  * The job summary: the decision and counts, a table of findings per file, exceptions with their
  * expiry, how the policies were obtained, and the files that passed. Stays within `maxBytes`,
@@ -76495,7 +76670,8 @@ function renderSummary(ctx, outcome, findings, checkResults, options = {}) {
         '| ---: | ---: | ---: | ---: | ---: | ---: |\n' +
         `| ${n.failure} | ${n.error} | ${n.warning} | ${n.exception} | ${ctx.filesEvaluated} | ` +
         `${ctx.rulesEvaluated} |\n\n${policiesLine(ctx)} ` +
-        `conftest would report: ${summaryLine(checkResults)}.\n`;
+        `conftest would report: ${summaryLine(checkResults)}.\n` +
+        (ctx.policyChange ? policyChangeNote(ctx, ctx.policyChange) : '');
     const reported = findings.filter(f => f.severity !== 'exception');
     const exceptions = findings.filter(f => f.severity === 'exception');
     const sections = groupByFile(reported).map(([file, list], i) => ({
@@ -76557,7 +76733,8 @@ function renderComment(ctx, outcome, findings, options = {}) {
     const head = `${commentMarker(ctx.job)}\n### ${headline(outcome, findings)}\n\n` +
         (passed ? `No failures: ${evaluated}.` : `${evaluated}.`) +
         (also.length > 0 ? ` Also ${also.join(', ')}.` : '') +
-        '\n';
+        '\n' +
+        (ctx.policyChange ? policyChangeNote(ctx, ctx.policyChange) : '');
     const groups = groupByFile(shown);
     const sections = groups.map(([file, list]) => ({
         open: `\n<details${groups.length <= 3 ? ' open' : ''}><summary><code>` +
@@ -77185,7 +77362,12 @@ async function run() {
             const dir = builtinBundleDir();
             if (!dir)
                 throw new Error('The built-in policy library is missing from the action (dist/builtin); reinstall the action or set builtin: false');
-            policySets.push({ name: 'built-in library', compiled: await loadBuiltinBundle(dir), selection: builtinSelection(domains), data });
+            policySets.push({
+                name: 'built-in library',
+                compiled: await loadBuiltinBundle(dir),
+                selection: builtinSelection(domains),
+                data
+            });
             info(`policy-gate: built-in library (${domains.join(', ')})`);
         }
         if (findings.length === 0) {

@@ -13,4 +13,9 @@ if [ -d dist/builtin ]; then cp -r dist/builtin build/builtin-previous; fi
 rm -rf dist
 npx ncc build build/index.js -o dist --license licenses.txt --quiet
 npx ncc build build/cli-entry.js -o dist/cli --quiet
+# @cdktf/hcl2json's Go/WASM converter is loaded at run time from beside the bundle (src/documents/hcl.ts).
+mkdir -p dist/hcl2json/wasm
+cp node_modules/@cdktf/hcl2json/main.wasm.gz dist/hcl2json/
+cp node_modules/@cdktf/hcl2json/wasm/wasm_exec.js dist/hcl2json/wasm/
+node -e "const p=require('./node_modules/@cdktf/hcl2json/package.json');console.log(p.name+' '+p.version+', licensed '+p.license+' ('+(p.repository?.url||p.homepage||'')+'): main.wasm.gz and wasm/wasm_exec.js are copied unmodified from the npm package.')" > dist/hcl2json/NOTICE
 node build/build-builtin.js .tools/bin/opa policy dist/builtin build/builtin-previous

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { parserFor, parseFile } from './documents/parse.js'
 import { readDocumentFile } from './documents/read.js'
-import type { CheckResult } from './findings.js'
+import type { CheckResult, Finding } from './findings.js'
 import { loadData } from './evaluate/data.js'
 import { HOST_BUILTIN_NAMES, runGate, type GateRun, type PolicySet } from './gate.js'
 import {
@@ -23,6 +23,9 @@ import { compilePolicies } from './opa/compile.js'
 import { PolicyError, type RegoVersion } from './opa/inspect.js'
 import { installOpa, validateOpaVersion } from './opa/install.js'
 import { renderConftestJson } from './report/json.js'
+import { renderJUnit } from './report/junit.js'
+import { renderSarif } from './report/sarif.js'
+import { discover } from './documents/discover.js'
 import { renderGitHub, renderStandard, renderTable, renderTap } from './report/text.js'
 import { DEFAULT_OPA_VERSION } from './settings.js'
 
@@ -59,9 +62,11 @@ Flags:
       --all-namespaces     Evaluate every namespace
       --combine            Evaluate all files as one input
       --parser NAME        Parse every file with this parser
-  -o, --output FORMAT      stdout, json, table, tap, github (default: stdout)
+  -o, --output FORMAT      stdout, json, table, tap, github, sarif, junit (default: stdout)
       --fail-on-warn       Exit 1 on warnings, 2 on failures
       --no-fail            Always exit 0 when evaluation succeeded
+      --mode MODE          enforce (default) or audit: report everything, exit 0
+      --changed-since REF  Only files changed since REF (git diff REF...HEAD, plus uncommitted)
       --no-color           No colour (also when NO_COLOR is set)
       --rego-version V     Force v0 or v1 for every policy (default: detect per file)
       --opa-path PATH      OPA binary used to compile policies (default: opa ${DEFAULT_OPA_VERSION} on PATH)
@@ -96,6 +101,8 @@ async function resolveOpa(opaPath: string | undefined, env: NodeJS.ProcessEnv): 
     )
   }
 }
+
+const OUTPUT_FORMATS = ['stdout', 'json', 'table', 'tap', 'github', 'sarif', 'junit']
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
 
@@ -139,10 +146,15 @@ function exitCode(
 function render(
   format: string,
   results: CheckResult[],
+  findings: readonly Finding[],
   color: boolean,
   prints: readonly string[]
 ): string {
   switch (format) {
+    case 'sarif':
+      return `${renderSarif(findings, { toolVersion: VERSION })}\n`
+    case 'junit':
+      return renderJUnit(results, findings)
     case 'stdout':
       return renderStandard(results, { color, prints })
     case 'json':
@@ -179,6 +191,8 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
       'opa-path': { type: 'string' },
       'max-file-size': { type: 'string' },
       builtin: { type: 'string' },
+      mode: { type: 'string' },
+      'changed-since': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -191,8 +205,33 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
     throw new Error(`--rego-version must be v0 or v1 (got '${regoVersion}')`)
   }
   const format = values.output ?? 'stdout'
-  const files = await expandPaths(positionals.length ? positionals : ['.'], io.cwd)
+  if (!OUTPUT_FORMATS.includes(format)) {
+    throw new Error(`Unknown output format '${format}': expected ${OUTPUT_FORMATS.join(', ')}`)
+  }
+  const mode = values.mode ?? 'enforce'
+  if (mode !== 'enforce' && mode !== 'audit')
+    throw new Error(`--mode must be enforce or audit (got '${mode}')`)
+  let files = await expandPaths(positionals.length ? positionals : ['.'], io.cwd)
+  if (values['changed-since'] !== undefined) {
+    const changed = await discover({
+      workspace: io.cwd,
+      scope: 'changed',
+      changedSince: values['changed-since'],
+      log: line => io.stderr(`policy-gate: ${line}\n`)
+    })
+    const wanted = new Set(changed.files)
+    files = files.filter(f =>
+      wanted.has(path.relative(io.cwd, path.resolve(io.cwd, f)).split(path.sep).join('/'))
+    )
+    if (files.length === 0) {
+      io.stderr(`policy-gate: no file changed since ${values['changed-since']}: nothing to check\n`)
+      return 0
+    }
+  }
   if (files.length === 0) throw new Error('no files found')
+  const progress = (text: string): void => {
+    if (io.isTTY) io.stderr(`\r\x1b[2K${text}`)
+  }
   const policyPaths = values.policy ?? ['policy']
   const hasOwnPolicies = policyPaths.some(p => existsSync(path.resolve(io.cwd, p)))
   const domains = builtinDomains(
@@ -232,6 +271,7 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
       data
     })
   }
+  progress(`policy-gate: checking ${files.length} file(s)…`)
   const run = await runGate({
     cwd: io.cwd,
     files,
@@ -246,7 +286,7 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr(`policy-gate: error: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}\n`)
   }
   const color = format === 'stdout' && io.isTTY && !values['no-color'] && !io.env.NO_COLOR
-  io.stdout(render(format, run.checkResults, color, run.prints))
+  io.stdout(render(format, run.checkResults, run.findings, color, run.prints))
   return exitCode(
     run.checkResults,
     run,

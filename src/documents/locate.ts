@@ -75,7 +75,12 @@ export function locateFinding(
     if (line !== undefined) return line
   }
   if (hint.message) {
-    for (const candidate of messageCandidates(hint.message)) {
+    // Quoted values before bare words, and among the quoted ones the longer first: "nginx:latest"
+    // says more about where a finding is than "web", which may also be the Deployment's name.
+    const quoted = new Set(quotedValues(hint.message))
+    const rank = (c: string): number => (quoted.has(c) ? 1_000_000 + c.length : 0)
+    const candidates = messageCandidates(hint.message).sort((a, b) => rank(b) - rank(a))
+    for (const candidate of candidates) {
       const line = locator?.value(candidate, hint.element)
       if (line !== undefined) return line
     }
@@ -128,8 +133,12 @@ const QUOTED = /(?<![\w])(?:'([^'\n]+)'|"([^"\n]+)"|`([^`\n]+)`|‘([^’\n]+)�
  * Values a message points at: quoted ones first, then identifier-like words (with a digit or one
  * of - _ . / : @), which are names, images and addresses rather than prose.
  */
+function quotedValues(message: string): string[] {
+  return [...message.matchAll(QUOTED)].map(m => m.slice(1).find(g => g !== undefined) ?? '')
+}
+
 export function messageCandidates(message: string): string[] {
-  const quoted = [...message.matchAll(QUOTED)].map(m => m.slice(1).find(g => g !== undefined) ?? '')
+  const quoted = quotedValues(message)
   const words = message
     .split(/\s+/)
     .map(word => word.replace(/^[([{<'"`‘“]+|[)\]}>'"`’”,;:.!?]+$/g, ''))
