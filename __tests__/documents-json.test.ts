@@ -74,7 +74,7 @@ describe('parseJson', () => {
     const text = `{${Array.from({ length: 1_000_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`
     const started = Date.now()
     const parsed = parseJson(text)
-    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(Date.now() - started).toBeLessThan(60_000) // a hang guard on a loaded 2-core CI machine, not a speed test
     if ('error' in parsed) throw new Error(parsed.error.message)
     expect(Object.keys(parsed.documents[0].value as object)).toHaveLength(1_000_000)
   })

@@ -261,7 +261,7 @@ describe('a run over good and bad files together', () => {
         ...(parsed.error ? { error: parsed.error.message, line: parsed.error.line } : {})
       }
     }
-    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(Date.now() - started).toBeLessThan(60_000) // a hang guard, not a speed test
 
     expect(outcome['k8s/good.yaml']).toEqual({ documents: 1 })
     expect(outcome['good.json']).toEqual({ documents: 1 })

@@ -78,7 +78,7 @@ describe('readDocumentFile', () => {
     await truncate(path.join(workspace, 'huge.yaml'), 2 * 1024 * 1024 * 1024)
     const started = Date.now()
     const result = await readDocumentFile(workspace, 'huge.yaml')
-    expect(Date.now() - started).toBeLessThan(1000)
+    expect(Date.now() - started).toBeLessThan(5000) // reading 2 GB would take far longer
     expect(result).toEqual({
       error:
         'huge.yaml is 2048.0 MB, over the 5.0 MB limit; it is not parsed. Raise the file size limit or exclude the file.'

@@ -255,7 +255,7 @@ describe('anchors, aliases and merge keys', () => {
     }
     const started = Date.now()
     const parsed = parseYaml(levels.join('\n'))
-    expect(Date.now() - started).toBeLessThan(2000)
+    expect(Date.now() - started).toBeLessThan(30_000) // expanding it would never end: a hang guard
     expect('error' in parsed && parsed.error.message).toMatch(/excessive aliasing/)
   })
 

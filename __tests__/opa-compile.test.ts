@@ -1,9 +1,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { HOST_BUILTIN_NAMES } from '../src/gate.js'
-import { compilePolicies, parseBuildErrors, type CompileOptions } from '../src/opa/compile.js'
+import {
+  compilePolicies,
+  parseBuildErrors,
+  type CompileOptions,
+  type SharedCache
+} from '../src/opa/compile.js'
 import { PolicyError } from '../src/opa/inspect.js'
 import { OPA_VERSION, opaBinary, repoRoot } from './support/tools.js'
 
@@ -64,6 +69,41 @@ describe('compilePolicies', () => {
     expect(changed.key).not.toBe(first.key)
     expect(changed.source).toBe('compiled')
     expect(calls.n).toBe(3)
+  })
+
+  it('takes a bundle from a shared cache (as the Actions cache) into a fresh runner, verified', async () => {
+    const shared = tempDir()
+    // A shared cache kept in a folder: what @actions/cache does across runners, on one disk.
+    const folderCache: SharedCache = {
+      async restore(dir, key) {
+        const from = path.join(shared, key)
+        if (!existsSync(from)) return false
+        cpSync(from, dir, { recursive: true })
+        return true
+      },
+      async save(dir, key) {
+        cpSync(dir, path.join(shared, key), { recursive: true })
+      }
+    }
+    const calls = { n: 0 }
+    const first = await compilePolicies({
+      ...options(['ok'], tempDir(), calls),
+      sharedCache: folderCache
+    })
+    expect(first.source).toBe('compiled')
+    const second = await compilePolicies({
+      ...options(['ok'], tempDir(), calls),
+      sharedCache: folderCache
+    })
+    expect(second.source).toBe('cache')
+    expect(calls.n).toBe(1)
+    writeFileSync(path.join(shared, first.key, 'policy.wasm'), 'tampered')
+    const third = await compilePolicies({
+      ...options(['ok'], tempDir(), calls),
+      sharedCache: folderCache
+    })
+    expect(third.source).toBe('compiled')
+    expect(calls.n).toBe(2)
   })
 
   it('names the file and the line OPA reports for a policy that does not parse', async () => {

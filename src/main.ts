@@ -12,6 +12,7 @@ import type { CheckResult, Finding } from './findings.js'
 import { HOST_BUILTIN_NAMES, runGate, type GateRun, type PolicySet } from './gate.js'
 import { builtinBundleDir, builtinDomains, builtinSelection, loadBuiltinBundle } from './builtin.js'
 import { createOctokit, type GitHubClient } from './github.js'
+import { actionsCache } from './opa/actions-cache.js'
 import { compilePolicies, type CompiledPolicy } from './opa/compile.js'
 import { formatDiagnostic, PolicyError } from './opa/inspect.js'
 import { installOpa } from './opa/install.js'
@@ -93,6 +94,7 @@ function policyErrorFindings(error: PolicyError): Finding[] {
 }
 
 async function compile(settings: Settings): Promise<CompiledPolicy> {
+  const sharedCache = actionsCache()
   return compilePolicies({
     opa: async () => {
       const installed = await installOpa(
@@ -114,7 +116,8 @@ async function compile(settings: Settings): Promise<CompiledPolicy> {
     cwd: settings.workspace,
     ...(settings.regoVersion ? { regoVersion: settings.regoVersion } : {}),
     hostBuiltins: HOST_BUILTIN_NAMES,
-    cacheDir: path.join(settings.runnerTemp, 'policy-gate', 'bundles')
+    cacheDir: path.join(settings.runnerTemp, 'policy-gate', 'bundles'),
+    ...(sharedCache ? { sharedCache } : {})
   })
 }
 

@@ -28,6 +28,17 @@ export interface CompileOptions {
   hostBuiltins: readonly string[]
   /** Where compiled bundles are kept, one folder per cache key. */
   cacheDir: string
+  /**
+   * A cache shared between runs (the action's @actions/cache): asked for the key's folder when
+   * the local cache misses, given it after a compile. Its entries are verified like local ones.
+   */
+  sharedCache?: SharedCache
+}
+
+export interface SharedCache {
+  /** Restores the folder for `key` into `dir`; true when it did. */
+  restore(dir: string, key: string): Promise<boolean>
+  save(dir: string, key: string): Promise<void>
 }
 
 export interface CompiledPolicy {
@@ -156,6 +167,10 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
   const cacheEntryDir = path.join(options.cacheDir, key)
   const cached = await readCache(cacheEntryDir, key)
   if (cached) return cached
+  if (options.sharedCache && (await options.sharedCache.restore(cacheEntryDir, key))) {
+    const restored = await readCache(cacheEntryDir, key)
+    if (restored) return restored
+  }
 
   const opaPath = await options.opa()
   const modules = await inspectModules(opaPath, all, options.regoVersion)
@@ -227,6 +242,7 @@ export async function compilePolicies(options: CompileOptions): Promise<Compiled
       source: 'compiled'
     }
     await writeCache(cacheEntryDir, compiled)
+    await options.sharedCache?.save(cacheEntryDir, key)
     return compiled
   } finally {
     await fs.rm(stage, { recursive: true, force: true })
