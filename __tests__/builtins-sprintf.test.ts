@@ -3,23 +3,12 @@ import { describe, expect, it } from '@jest/globals'
 import { type GoValue, goSprintf, sprintf, toGoValue } from '../src/evaluate/builtins/sprintf.js'
 import { parseValueDump, regoString } from '../src/evaluate/rego-value.js'
 import { describeDifferences, opaAvailable, runDifferential } from './support/differential.js'
-import { BuiltinError } from '../src/evaluate/builtins/builtin-error.js'
-import type { RegoValue } from '../src/evaluate/rego-value.js'
+import { createHostBuiltins } from '../src/evaluate/builtins/registry.js'
 
 const int = (value: bigint | number): GoValue => ({ type: 'int64', value: BigInt(value) })
 const float = (value: number): GoValue => ({ type: 'float64', value })
 const str = (value: string): GoValue => ({ type: 'string', value })
 const big = (value: bigint): GoValue => ({ type: 'bigInt', value })
-
-/** sprintf as the engine calls it: a built-in error makes the expression undefined. */
-function hostSprintf(format: RegoValue, values: RegoValue): RegoValue | undefined {
-  try {
-    return sprintf(format, values)
-  } catch (error) {
-    if (error instanceof BuiltinError) return undefined
-    throw error
-  }
-}
 
 describe('goSprintf (Go fmt.Sprintf)', () => {
   it.each<[string, GoValue[], string]>([
@@ -291,7 +280,7 @@ describe('sprintf against OPA (opa eval vs WASM with these host built-ins)', () 
     const expressions = [...CURATED, ...generatedCases(1200)]
     const outcomes = await runDifferential(
       expressions.map(expression => ({ expression })),
-      { sprintf: hostSprintf }
+      createHostBuiltins()
     )
     const identical = outcomes.filter(o => o.same).length
     console.log(

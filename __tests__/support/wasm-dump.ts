@@ -221,6 +221,15 @@ export class WasmPolicy {
     )
   }
 
+  /**
+   * Loads a value into the module with opa_value_parse (from serializeForWasm) and returns the
+   * module's opa_value_dump text of it.
+   */
+  dumpThroughModule(value: RegoValue): string {
+    const address = this.parse(serializeForWasm(value), 'opa_value_parse')
+    return this.readCString(this.exports.opa_value_dump(address))
+  }
+
   private get exports(): Record<string, (...args: number[]) => number> {
     return this.instance.exports as unknown as Record<string, (...args: number[]) => number>
   }

@@ -276,13 +276,10 @@ export function goDate(
   zone: Zone
 ): GoTime {
   const [year, month0] = norm(yearIn, monthIn - 1, 12)
-  let [second, nanosecond] = norm(secondIn, nanosecondIn, 1e9)
-  let minute: number
-  ;[minute, second] = norm(minuteIn, second, 60)
-  let hour: number
-  ;[hour, minute] = norm(hourIn, minute, 60)
-  let day: number
-  ;[day, hour] = norm(dayIn, hour, 24)
+  const [secondCarry, nanosecond] = norm(secondIn, nanosecondIn, 1e9)
+  const [minuteCarry, second] = norm(minuteIn, secondCarry, 60)
+  const [hourCarry, minute] = norm(hourIn, minuteCarry, 60)
+  const [day, hour] = norm(dayIn, hourCarry, 24)
   const days = daysFromCivil(year, month0 + 1, 1) + day - 1
   let unix = days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
   // Look up the offset for the wall clock read as UTC, then re-check it at the adjusted instant
@@ -702,7 +699,8 @@ function lookup(table: readonly string[], value: string): [number, string] {
       value.slice(0, name.length).toLowerCase() === name.toLowerCase()
     ) {
       // Go folds only ASCII letters; JS's toLowerCase would also fold e.g. "İ".
-      if (/^[\x00-\x7f]*$/.test(value.slice(0, name.length))) return [i, value.slice(name.length)]
+      const ascii = [...value.slice(0, name.length)].every(char => char.charCodeAt(0) < 0x80)
+      if (ascii) return [i, value.slice(name.length)]
     }
   }
   throw new Bad()

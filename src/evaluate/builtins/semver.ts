@@ -35,18 +35,15 @@ function cut(text: string, separator: string): [string, string, boolean] {
 
 /** OPA's semver.Parse: "v1.2.3-pre.1+build", leading "v" optional; undefined if invalid. */
 function parseVersion(textIn: string): Version | undefined {
-  let text = textIn.startsWith('v') ? textIn.slice(1) : textIn
-  let metadata: string
-  let found: boolean
-  ;[text, metadata, found] = cut(text, '+')
-  if (found && !META_IDENTIFIER.test(metadata)) return undefined
-  let preRelease: string
-  ;[text, preRelease, found] = cut(text, '-')
-  if (found) {
+  const unprefixed = textIn.startsWith('v') ? textIn.slice(1) : textIn
+  const [withPreRelease, metadata, hasMetadata] = cut(unprefixed, '+')
+  if (hasMetadata && !META_IDENTIFIER.test(metadata)) return undefined
+  const [text, preRelease, hasPreRelease] = cut(withPreRelease, '-')
+  if (hasPreRelease) {
     if (!META_IDENTIFIER.test(preRelease)) return undefined
     // Numeric pre-release identifiers must not have leading zeros.
-    if (preRelease.split('.').some(id => id.length > 1 && id[0] === '0' && isAllDecimals(id)))
-      return undefined
+    const leadingZero = (id: string): boolean => id.length > 1 && id[0] === '0' && isAllDecimals(id)
+    if (preRelease.split('.').some(leadingZero)) return undefined
   }
   const parts = text.split('.')
   if (parts.length !== 3) return undefined
