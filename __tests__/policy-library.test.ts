@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { normalise, policyGate } from './support/conftest-diff.js'
 import { conftestBinary, opaBinary, repoRoot, run } from './support/tools.js'
 
 const policyDir = path.join(repoRoot, 'policy')
@@ -391,6 +392,25 @@ describe('conftest test --all-namespaces -p policy (pinned conftest)', () => {
       expect(main?.exceptions?.length).toBeGreaterThan(0)
       expect(outcomes(checks)['kubernetes/insecure.yaml kubernetes']).toContain('f:K8S-001')
     })
+  })
+})
+
+describe("the action's engine (WASM) against conftest", () => {
+  it.each([
+    { name: 'without data', extra: [] as string[] },
+    { name: 'with exceptions and enforcement', extra: ['-d', path.join(fixtures, 'data')] }
+  ])('gives the same results on every fixture, $name', async ({ extra }) => {
+    const files = ['kubernetes', 'docker', 'github', 'gitlab', 'terraform'].map(d =>
+      path.relative(repoRoot, path.join(fixtures, d))
+    )
+    const args = ['--all-namespaces', '-p', 'policy', '-o', 'json', ...extra, ...files]
+    const reference = await run(conftestBinary, ['test', ...args], { cwd: repoRoot })
+    const engine = await policyGate(args, repoRoot)
+    expect(engine.stderr).toBe('')
+    const reported = (json: string): unknown[] =>
+      normalise(json).filter(r => (r.failures?.length ?? 0) + (r.warnings?.length ?? 0) > 0)
+    expect(reported(engine.stdout)).toEqual(reported(reference.stdout))
+    expect(engine.code).toBe(reference.code)
   })
 })
 

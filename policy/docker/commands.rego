@@ -11,7 +11,8 @@ package docker
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a RUN and verify the checksum or signature before using the file.
+#     Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a RUN and verify
+#     the checksum or signature before using the file.
 findings contains {
 	"id": "DOCKER-004",
 	"msg": sprintf("ADD %s: downloads from a URL without verifying a checksum", [source]),
@@ -42,7 +43,8 @@ pipe_to_shell := `(curl|wget)[^|;&]*\|\s*(sudo\s+(-\S+\s+)*)?(/usr/bin/|/bin/)?(
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Download the script to a file, verify its checksum or signature, then run it; or install the tool from a package manager or a pinned release.
+#     Download the script to a file, verify its checksum or signature, then run it; or install the
+#     tool from a package manager or a pinned release.
 findings contains {
 	"id": "DOCKER-005",
 	"msg": "RUN pipes a download into a shell",
@@ -62,7 +64,8 @@ findings contains {
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Switch users with `USER root` for the steps that need it and `USER <app>` after; remove sudo from the image.
+#     Switch users with `USER root` for the steps that need it and `USER <app>` after; remove sudo
+#     from the image.
 findings contains {
 	"id": "DOCKER-007",
 	"msg": "RUN uses sudo",
@@ -150,7 +153,8 @@ apt_cache_mounted(r) if {
 #   severity: low
 #   enforcement: warn
 #   remediation: >-
-#     End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use a BuildKit cache mount (`RUN --mount=type=cache,target=/var/lib/apt …`).
+#     End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use a BuildKit cache mount (`RUN
+#     --mount=type=cache,target=/var/lib/apt …`).
 findings contains {
 	"id": "DOCKER-010",
 	"msg": "RUN installs apt packages without removing /var/lib/apt/lists in the same step",

@@ -23,7 +23,8 @@ base_images contains {"index": i, "image": image} if {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Use a specific version tag (`FROM python:3.13-slim`), or better a digest (`FROM python:3.13-slim@sha256:…`).
+#     Use a specific version tag (`FROM python:3.13-slim`), or better a digest (`FROM
+#     python:3.13-slim@sha256:…`).
 findings contains {
 	"id": "DOCKER-002",
 	"msg": sprintf("FROM %s: the base image has no fixed tag", [b.image]),
@@ -43,7 +44,8 @@ findings contains {
 #   severity: low
 #   enforcement: warn
 #   remediation: >-
-#     Add the digest to the base image (`FROM python:3.13-slim@sha256:…`); Renovate or Dependabot keep it current.
+#     Add the digest to the base image (`FROM python:3.13-slim@sha256:…`); Renovate or Dependabot
+#     keep it current.
 findings contains {
 	"id": "DOCKER-003",
 	"msg": sprintf("FROM %s: the base image is not pinned by digest", [b.image]),

@@ -36,7 +36,8 @@ declared_variables contains {"index": i, "kind": "ARG", "name": split(value, "="
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Pass secrets to the build with `RUN --mount=type=secret,id=…` (docker build --secret), and to the container at run time through the orchestrator's secrets.
+#     Pass secrets to the build with `RUN --mount=type=secret,id=…` (docker build --secret), and to
+#     the container at run time through the orchestrator's secrets.
 findings contains {
 	"id": "DOCKER-006",
 	"msg": sprintf("%s %s: a secret in an %s ends up in the image", [v.kind, v.name, v.kind]),

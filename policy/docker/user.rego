@@ -30,7 +30,8 @@ root_user_problems contains {"detail": sprintf("the final stage switches to USER
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Create an unprivileged user and end the final stage with `USER <name or uid>` (`RUN useradd --uid 10001 app` … `USER 10001`); distroless images provide a `nonroot` user.
+#     Create an unprivileged user and end the final stage with `USER <name or uid>` (`RUN useradd
+#     --uid 10001 app` … `USER 10001`); distroless images provide a `nonroot` user.
 findings contains {
 	"id": "DOCKER-001",
 	"msg": p.detail,

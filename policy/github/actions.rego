@@ -42,7 +42,9 @@ unpinned(reference) if {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Pin the action to the full 40-character commit SHA of the release, with the version in a comment (`uses: owner/action@<sha> # v1.2.3`); Dependabot and Renovate update pinned SHAs. For `docker://` images, pin a digest.
+#     Pin the action to the full 40-character commit SHA of the release, with the version in a
+#     comment (`uses: owner/action@<sha> # v1.2.3`); Dependabot and Renovate update pinned SHAs. For
+#     `docker://` images, pin a digest.
 findings contains {
 	"id": "GHA-001",
 	"msg": sprintf("%s is not pinned to a commit SHA", [u.uses]),

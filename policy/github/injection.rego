@@ -36,7 +36,8 @@ untrusted_checkouts contains {"detail": "fetches the pull request's code in a ru
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Use the `pull_request` trigger to build untrusted code; if a privileged step is needed, run it in a separate `workflow_run` workflow that only consumes artifacts and never executes them.
+#     Use the `pull_request` trigger to build untrusted code; if a privileged step is needed, run it
+#     in a separate `workflow_run` workflow that only consumes artifacts and never executes them.
 findings contains {
 	"id": "GHA-004",
 	"msg": sprintf("a %s workflow %s", [concat("/", sort([e | some e in events; e in privileged_events])), c.detail]),
@@ -83,7 +84,8 @@ interpolations contains {"context": context, "path": s.path} if {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Pass the value through an environment variable and quote it in the script: `env: {TITLE: "${{ github.event.issue.title }}"}` and `run: echo "$TITLE"`.
+#     Pass the value through an environment variable and quote it in the script: `env: {TITLE: "${{
+#     github.event.issue.title }}"}` and `run: echo "$TITLE"`.
 findings contains {
 	"id": "GHA-005",
 	"msg": sprintf("${{ %s }} is interpolated into a script", [i.context]),

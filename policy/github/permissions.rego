@@ -41,7 +41,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Add `permissions: {contents: read}` at the top of the workflow and grant more per job where needed.
+#     Add `permissions: {contents: read}` at the top of the workflow and grant more per job where
+#     needed.
 findings contains {
 	"id": "GHA-003",
 	"msg": sprintf("job %s runs with the repository's default token permissions (no permissions key)", [j.name]),

@@ -32,7 +32,8 @@ satisfied(spec) if {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Add the job to the workflow (or a step that uses the required action), or adjust `policy_gate.github.required_jobs`.
+#     Add the job to the workflow (or a step that uses the required action), or adjust
+#     `policy_gate.github.required_jobs`.
 findings contains {
 	"id": "GHA-006",
 	"msg": sprintf("the workflow has no %s job%s", [spec.name, uses_hint(spec)]),

@@ -57,7 +57,8 @@ floating(reference) if {
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Use a specific version tag (`image: node:22.11-alpine`), or better a digest (`image: node:22.11-alpine@sha256:…`).
+#     Use a specific version tag (`image: node:22.11-alpine`), or better a digest (`image:
+#     node:22.11-alpine@sha256:…`).
 findings contains {
 	"id": "GITLAB-002",
 	"msg": sprintf("%s uses the %s %s without a fixed tag", [i.holder, i.kind, i.reference]),

@@ -57,7 +57,8 @@ else := []
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Include the GitLab template or component that provides the job (`include: [{template: Security/SAST.gitlab-ci.yml}]`), define the job, or adjust `policy_gate.gitlab.required_jobs`.
+#     Include the GitLab template or component that provides the job (`include: [{template:
+#     Security/SAST.gitlab-ci.yml}]`), define the job, or adjust `policy_gate.gitlab.required_jobs`.
 findings contains {
 	"id": "GITLAB-001",
 	"msg": sprintf("the pipeline has no %s job", [spec.name]),

@@ -54,7 +54,8 @@ removed_in := release if {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Migrate the manifest to the current apiVersion (see the deprecation guide; `kubectl convert` can help) and adjust the fields that changed.
+#     Migrate the manifest to the current apiVersion (see the deprecation guide; `kubectl convert`
+#     can help) and adjust the fields that changed.
 findings contains {
 	"id": "K8S-601",
 	"msg": sprintf("%s: %s %s is no longer served since Kubernetes %s", [k8s.display, input.apiVersion, input.kind, removed_in]),

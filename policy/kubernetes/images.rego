@@ -41,7 +41,8 @@ findings contains {
 #   severity: low
 #   enforcement: warn
 #   remediation: >-
-#     Reference the image by digest (`registry/repo:tag@sha256:…`); tools such as Renovate or Dependabot keep digests current.
+#     Reference the image by digest (`registry/repo:tag@sha256:…`); tools such as Renovate or
+#     Dependabot keep digests current.
 findings contains {
 	"id": "K8S-202",
 	"msg": sprintf(`%s: container "%s" uses the image "%s", which is not pinned by digest`, [k8s.display, i.container.name, i.image]),
@@ -61,7 +62,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Mirror the image into an allowed registry, or add its registry to `policy_gate.kubernetes.allowed_registries`.
+#     Mirror the image into an allowed registry, or add its registry to
+#     `policy_gate.kubernetes.allowed_registries`.
 findings contains {
 	"id": "K8S-203",
 	"msg": sprintf(`%s: container "%s" uses the image "%s" from %s, which is not an allowed registry`, [k8s.display, i.container.name, i.image, images.parse(i.image).registry]),

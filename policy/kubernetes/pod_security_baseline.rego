@@ -17,7 +17,8 @@ import data.lib.util
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Remove `securityContext.privileged` or set it to `false`; grant only the specific capabilities the container needs.
+#     Remove `securityContext.privileged` or set it to `false`; grant only the specific capabilities
+#     the container needs.
 findings contains {
 	"id": "K8S-001",
 	"msg": sprintf(`%s: container "%s" runs privileged`, [k8s.display, c.name]),
@@ -57,7 +58,8 @@ findings contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Use an `emptyDir`, a `configMap`/`secret`, or a PersistentVolumeClaim instead of a `hostPath` volume.
+#     Use an `emptyDir`, a `configMap`/`secret`, or a PersistentVolumeClaim instead of a `hostPath`
+#     volume.
 findings contains {
 	"id": "K8S-003",
 	"msg": sprintf(`%s: volume "%s" mounts the host path "%s"`, [k8s.display, object.get(volume, "name", ""), util.string_at(volume, ["hostPath", "path"])]),
@@ -107,7 +109,9 @@ baseline_capabilities := {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Remove the capability from `securityContext.capabilities.add`; only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT are allowed.
+#     Remove the capability from `securityContext.capabilities.add`; only AUDIT_WRITE, CHOWN,
+#     DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID
+#     and SYS_CHROOT are allowed.
 findings contains {
 	"id": "K8S-005",
 	"msg": sprintf(`%s: container "%s" adds the capability %s`, [k8s.display, c.name, capability]),
@@ -148,7 +152,8 @@ apparmor_violations contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Remove the override, or use `appArmorProfile.type` `RuntimeDefault` or `Localhost` (annotation values `runtime/default` or `localhost/<profile>`).
+#     Remove the override, or use `appArmorProfile.type` `RuntimeDefault` or `Localhost` (annotation
+#     values `runtime/default` or `localhost/<profile>`).
 findings contains {
 	"id": "K8S-006",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -186,7 +191,8 @@ selinux_violations contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Remove `seLinuxOptions.user` and `.role`; use a `type` of container_t, container_init_t, container_kvm_t or container_engine_t, or leave it unset.
+#     Remove `seLinuxOptions.user` and `.role`; use a `type` of container_t, container_init_t,
+#     container_kvm_t or container_engine_t, or leave it unset.
 findings contains {
 	"id": "K8S-007",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -223,7 +229,8 @@ findings contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of `Unconfined`.
+#     Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of
+#     `Unconfined`.
 findings contains {
 	"id": "K8S-009",
 	"msg": sprintf("%s: %s sets the seccomp profile Unconfined", [k8s.display, sc.owner]),

@@ -23,7 +23,8 @@ restricted_volume_types := {
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Replace the volume with a PersistentVolumeClaim (for network storage such as nfs, iscsi or cephfs, through a PersistentVolume) or one of the allowed types.
+#     Replace the volume with a PersistentVolumeClaim (for network storage such as nfs, iscsi or
+#     cephfs, through a PersistentVolume) or one of the allowed types.
 findings contains {
 	"id": "K8S-101",
 	"msg": sprintf(`%s: volume "%s" has the type %s, which the restricted profile does not allow`, [k8s.display, object.get(volume, "name", ""), type]),
@@ -93,7 +94,8 @@ run_as_root_settings contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `securityContext.runAsNonRoot` to `true` on the pod, build the image with a non-root `USER`, and remove any `runAsNonRoot` set to `false`.
+#     Set `securityContext.runAsNonRoot` to `true` on the pod, build the image with a non-root
+#     `USER`, and remove any `runAsNonRoot` set to `false`.
 findings contains {
 	"id": "K8S-103",
 	"msg": sprintf("%s: %s", [k8s.display, v.detail]),
@@ -182,7 +184,8 @@ drop_path(c) := array.concat(c.path, ["securityContext", "capabilities", "drop"]
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Remove the capability from `securityContext.capabilities.add`; only NET_BIND_SERVICE may be added.
+#     Remove the capability from `securityContext.capabilities.add`; only NET_BIND_SERVICE may be
+#     added.
 findings contains {
 	"id": "K8S-107",
 	"msg": sprintf(`%s: container "%s" adds the capability %s`, [k8s.display, c.name, capability]),

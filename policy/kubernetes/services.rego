@@ -13,7 +13,8 @@ import data.lib.kubernetes as k8s
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer (`loadBalancerSourceRanges`, an internal load balancer annotation).
+#     Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer
+#     (`loadBalancerSourceRanges`, an internal load balancer annotation).
 findings contains {
 	"id": "K8S-501",
 	"msg": sprintf("%s: the Service is of type LoadBalancer, which is usually reachable from the internet", [k8s.display]),

@@ -41,7 +41,8 @@ else := ["metadata"]
 #   severity: low
 #   enforcement: warn
 #   remediation: >-
-#     Set `automountServiceAccountToken` to `false` in the pod spec (or on its ServiceAccount, and then here too), and mount a projected token only where the API is needed.
+#     Set `automountServiceAccountToken` to `false` in the pod spec (or on its ServiceAccount, and
+#     then here too), and mount a projected token only where the API is needed.
 findings contains {
 	"id": "K8S-302",
 	"msg": sprintf("%s: the pod mounts a service account token (automountServiceAccountToken is not false)", [k8s.display]),

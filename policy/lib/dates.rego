@@ -20,3 +20,10 @@ today := (((date[0] * 100) + date[1]) * 100) + date[2] if {
 }
 
 is_date(value) if day(value)
+
+# A date as written in results: YYYY-MM-DD, whether data held it as a date or as a timestamp
+# (some YAML loaders turn `2026-03-01` into `2026-03-01T00:00:00.000Z`), so messages read the
+# same whichever loader read the data. Anything else is shown as it is.
+text(value) := substring(value, 0, 10) if is_date(value)
+
+else := value

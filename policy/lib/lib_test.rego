@@ -174,6 +174,8 @@ test_dates_parse_days_and_timestamps if {
 	not dates.day("03/01/2026")
 	not dates.day(20260301)
 	dates.today == 20260101 with time.now_ns as new_year
+	dates.text("2026-03-01T00:00:00.000Z") == "2026-03-01"
+	dates.text("soon") == "soon"
 }
 
 # Images

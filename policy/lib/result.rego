@@ -59,11 +59,11 @@ expired_exceptions(finding, resource) := {f |
 			finding.msg,
 		]),
 		"path": finding.path,
-		"exception": e,
+		"exception": object.union(e, {"expires": dates.text(e.expires)}),
 	}
 }
 
-expiry(e) := sprintf("expired on %v", [e.expires]) if dates.is_date(e.expires)
+expiry(e) := sprintf("expired on %s", [dates.text(e.expires)]) if dates.is_date(e.expires)
 
 else := sprintf("has an invalid expires date (%v)", [e.expires])
 
@@ -84,6 +84,6 @@ render_warning(f, "audit") := object.union(render(f), {
 })
 
 render_warning(f, "pending") := object.union(render(f), {
-	"msg": sprintf("%s (a warning until %s, a failure from that day)", [f.msg, enforcement.failure_date(f.id)]),
-	"deny_after": enforcement.failure_date(f.id),
+	"msg": sprintf("%s (a warning until %s, a failure from that day)", [f.msg, dates.text(enforcement.failure_date(f.id))]),
+	"deny_after": dates.text(enforcement.failure_date(f.id)),
 })

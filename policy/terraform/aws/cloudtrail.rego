@@ -55,7 +55,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Set `kms_key_id` to a customer-managed KMS key whose policy allows CloudTrail to encrypt and your auditors to decrypt.
+#     Set `kms_key_id` to a customer-managed KMS key whose policy allows CloudTrail to encrypt and
+#     your auditors to decrypt.
 findings contains {
 	"id": "TF-AWS-503",
 	"msg": sprintf("%s: the logs are not encrypted with a KMS key", [r.address]),

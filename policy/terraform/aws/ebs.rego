@@ -38,7 +38,8 @@ unencrypted_volumes contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `encrypted = true` on the volume or block device, or enable `aws_ebs_encryption_by_default` for the account and region.
+#     Set `encrypted = true` on the volume or block device, or enable
+#     `aws_ebs_encryption_by_default` for the account and region.
 findings contains {
 	"id": "TF-AWS-301",
 	"msg": sprintf("%s: %s", [v.r.address, v.detail]),

@@ -39,7 +39,9 @@ read_only_listing(action) if regex.match(`^[A-Za-z0-9-]+:(Describe|List)[A-Za-z0
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     List the actions the principal needs (IAM Access Analyzer can generate them from CloudTrail activity); attach the AWS managed AdministratorAccess policy explicitly where full access is really intended.
+#     List the actions the principal needs (IAM Access Analyzer can generate them from CloudTrail
+#     activity); attach the AWS managed AdministratorAccess policy explicitly where full access is
+#     really intended.
 findings contains {
 	"id": "TF-AWS-401",
 	"msg": sprintf("%s: the policy allows every action (Action \"*\")", [s.r.address]),
@@ -60,7 +62,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Scope `Resource` to the ARNs the principal works on (use `${aws_s3_bucket.x.arn}/*` style references).
+#     Scope `Resource` to the ARNs the principal works on (use `${aws_s3_bucket.x.arn}/*` style
+#     references).
 findings contains {
 	"id": "TF-AWS-402",
 	"msg": sprintf("%s: the policy allows %s on every resource (Resource \"*\")", [s.r.address, concat(", ", actions)]),

@@ -63,7 +63,8 @@ open_ingress contains {"r": entry.r, "cidr": entry.rule[field], "ports": port_ra
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Restrict the source to known addresses, or remove the rule and reach instances through AWS Systems Manager Session Manager or a bastion.
+#     Restrict the source to known addresses, or remove the rule and reach instances through AWS
+#     Systems Manager Session Manager or a bastion.
 findings contains {
 	"id": "TF-AWS-101",
 	"msg": sprintf("%s: ingress from %s reaches %s (%s)", [o.r.address, o.cidr, network.describe_ports(o.ports[0], o.ports[1]), admin_description(admin)]),
@@ -86,7 +87,8 @@ admin_description(ports) := concat(" and ", [name | some p in ports; name := {22
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Restrict the source to the addresses that need access, or put the service behind a load balancer and allow only the load balancer's security group.
+#     Restrict the source to the addresses that need access, or put the service behind a load
+#     balancer and allow only the load balancer's security group.
 findings contains {
 	"id": "TF-AWS-102",
 	"msg": sprintf("%s: ingress from %s reaches %s", [o.r.address, o.cidr, network.describe_ports(o.ports[0], o.ports[1])]),

@@ -12,7 +12,8 @@ import data.lib.terraform as tf
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Set `publicly_accessible = false` and reach the database from inside the VPC (or through a VPN or Session Manager port forwarding).
+#     Set `publicly_accessible = false` and reach the database from inside the VPC (or through a VPN
+#     or Session Manager port forwarding).
 findings contains {
 	"id": "TF-AWS-201",
 	"msg": sprintf("%s: the database instance is publicly accessible", [r.address]),

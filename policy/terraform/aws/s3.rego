@@ -47,7 +47,9 @@ public_acl_settings contains {
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Use the `private` ACL (or disable ACLs with object ownership `BucketOwnerEnforced`) and grant access through IAM or a bucket policy naming the principals; serve public content through CloudFront with origin access control.
+#     Use the `private` ACL (or disable ACLs with object ownership `BucketOwnerEnforced`) and grant
+#     access through IAM or a bucket policy naming the principals; serve public content through
+#     CloudFront with origin access control.
 findings contains {
 	"id": "TF-AWS-001",
 	"msg": sprintf("%s: %s makes the bucket public", [s.r.address, s.detail]),
@@ -76,7 +78,8 @@ public_principal(principal) if "*" in util.as_array(principal.AWS)
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Name the principals that need access, or add a `Condition` (such as `aws:SourceVpce`, `aws:PrincipalOrgID` or `aws:SourceArn` for CloudFront) that restricts the statement.
+#     Name the principals that need access, or add a `Condition` (such as `aws:SourceVpce`,
+#     `aws:PrincipalOrgID` or `aws:SourceArn` for CloudFront) that restricts the statement.
 findings contains {
 	"id": "TF-AWS-002",
 	"msg": sprintf("%s: the bucket policy allows %s to anyone (Principal \"*\", no Condition)", [r.address, concat(", ", util.as_array(object.get(statement, "Action", "all actions")))]),
@@ -117,7 +120,8 @@ configured_by(bucket, types) if {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Add an `aws_s3_bucket_public_access_block` for the bucket with all four settings `true`, or block public access for the whole account.
+#     Add an `aws_s3_bucket_public_access_block` for the bucket with all four settings `true`, or
+#     block public access for the whole account.
 findings contains {
 	"id": "TF-AWS-003",
 	"msg": sprintf("%s: the bucket has no public access block", [r.address]),
@@ -138,7 +142,8 @@ findings contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.
+#     Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
+#     `restrict_public_buckets` to `true`.
 findings contains {
 	"id": "TF-AWS-004",
 	"msg": sprintf("%s: %s is not enabled", [r.address, flag]),
@@ -162,7 +167,8 @@ findings contains {
 #   severity: medium
 #   enforcement: deny
 #   remediation: >-
-#     Add an `aws_s3_bucket_server_side_encryption_configuration` (or, with provider 3, a `server_side_encryption_configuration` block) with `sse_algorithm` `aws:kms` or `AES256`.
+#     Add an `aws_s3_bucket_server_side_encryption_configuration` (or, with provider 3, a
+#     `server_side_encryption_configuration` block) with `sse_algorithm` `aws:kms` or `AES256`.
 findings contains {
 	"id": "TF-AWS-005",
 	"msg": sprintf("%s: the bucket has no server-side encryption configuration", [r.address]),
@@ -201,7 +207,8 @@ versioning_gaps contains {
 #   severity: low
 #   enforcement: warn
 #   remediation: >-
-#     Add an `aws_s3_bucket_versioning` with `status = "Enabled"` (provider 3, `versioning { enabled = true }`), and a lifecycle rule to expire old versions.
+#     Add an `aws_s3_bucket_versioning` with `status = "Enabled"` (provider 3, `versioning { enabled
+#     = true }`), and a lifecycle rule to expire old versions.
 findings contains {
 	"id": "TF-AWS-006",
 	"msg": sprintf("%s: %s", [g.r.address, g.detail]),

@@ -54,7 +54,8 @@ open_inbound contains {"r": entry.r, "source": source[0], "ports": ports, "path"
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Restrict the source to known addresses, or remove the rule and use Azure Bastion or just-in-time VM access.
+#     Restrict the source to known addresses, or remove the rule and use Azure Bastion or
+#     just-in-time VM access.
 findings contains {
 	"id": "TF-AZ-201",
 	"msg": sprintf("%s: allows inbound %s from %s", [o.r.address, network.describe_ports(o.ports[0], o.ports[1]), o.source]),
@@ -74,7 +75,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Restrict the source to the addresses that need access, or put the service behind Application Gateway or Front Door.
+#     Restrict the source to the addresses that need access, or put the service behind Application
+#     Gateway or Front Door.
 findings contains {
 	"id": "TF-AZ-202",
 	"msg": sprintf("%s: allows inbound %s from %s", [o.r.address, network.describe_ports(o.ports[0], o.ports[1]), o.source]),
@@ -101,7 +103,8 @@ database_firewall_rules := {
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Narrow the rule to the addresses that need access, or use private endpoints and disable public network access.
+#     Narrow the rule to the addresses that need access, or use private endpoints and disable public
+#     network access.
 findings contains {
 	"id": "TF-AZ-301",
 	"msg": sprintf("%s: the firewall rule admits every address (%s to %s)", [r.address, r.after.start_ip_address, r.after.end_ip_address]),

@@ -16,7 +16,8 @@ storage_accounts := tf.of_type({"azurerm_storage_account"})
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `allow_nested_items_to_be_public = false` (provider 2, `allow_blob_public_access = false`).
+#     Set `allow_nested_items_to_be_public = false` (provider 2, `allow_blob_public_access =
+#     false`).
 findings contains {
 	"id": "TF-AZ-001",
 	"msg": sprintf("%s: %s is true, so containers can be made public", [r.address, attribute]),
@@ -66,7 +67,8 @@ network_rules contains {"r": r, "rules": r.after, "path": r.path} if {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Set `default_action = "Deny"` and allow the networks that need access with `ip_rules` and `virtual_network_subnet_ids` (or use private endpoints).
+#     Set `default_action = "Deny"` and allow the networks that need access with `ip_rules` and
+#     `virtual_network_subnet_ids` (or use private endpoints).
 findings contains {
 	"id": "TF-AZ-003",
 	"msg": sprintf("%s: the network rules allow every network by default", [n.r.address]),
@@ -86,7 +88,8 @@ findings contains {
 #   severity: high
 #   enforcement: deny
 #   remediation: >-
-#     Set `https_traffic_only_enabled = true` (provider 3 and earlier, `enable_https_traffic_only = true`).
+#     Set `https_traffic_only_enabled = true` (provider 3 and earlier, `enable_https_traffic_only =
+#     true`).
 findings contains {
 	"id": "TF-AZ-101",
 	"msg": sprintf("%s: %s is false, so the account accepts unencrypted HTTP", [r.address, attribute]),

@@ -31,7 +31,8 @@ open_firewall contains {"r": r, "cidr": cidr, "ports": ports, "path": array.conc
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Restrict `source_ranges` to known addresses, or use Identity-Aware Proxy TCP forwarding (source 35.235.240.0/20) instead of opening the port.
+#     Restrict `source_ranges` to known addresses, or use Identity-Aware Proxy TCP forwarding
+#     (source 35.235.240.0/20) instead of opening the port.
 findings contains {
 	"id": "TF-GCP-101",
 	"msg": sprintf("%s: allows %s from %s", [o.r.address, network.describe_ports(o.ports[0], o.ports[1]), o.cidr]),
@@ -51,7 +52,8 @@ findings contains {
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Restrict `source_ranges` to the addresses that need access, or put the service behind a load balancer.
+#     Restrict `source_ranges` to the addresses that need access, or put the service behind a load
+#     balancer.
 findings contains {
 	"id": "TF-GCP-102",
 	"msg": sprintf("%s: allows %s from %s", [o.r.address, network.describe_ports(o.ports[0], o.ports[1]), o.cidr]),

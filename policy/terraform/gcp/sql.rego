@@ -17,7 +17,8 @@ sql_instances := tf.of_type({"google_sql_database_instance"})
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Remove the 0.0.0.0/0 authorized network; connect through private IP or the Cloud SQL Auth Proxy.
+#     Remove the 0.0.0.0/0 authorized network; connect through private IP or the Cloud SQL Auth
+#     Proxy.
 findings contains {
 	"id": "TF-GCP-201",
 	"msg": sprintf("%s: the authorized network %s admits the whole internet", [r.address, net.value]),
@@ -41,7 +42,8 @@ encrypted_ssl_modes := {"ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}
 #   severity: medium
 #   enforcement: warn
 #   remediation: >-
-#     Set `ssl_mode = "ENCRYPTED_ONLY"` (or `require_ssl = true` with older providers) in `ip_configuration`, or disable the public IP (`ipv4_enabled = false`).
+#     Set `ssl_mode = "ENCRYPTED_ONLY"` (or `require_ssl = true` with older providers) in
+#     `ip_configuration`, or disable the public IP (`ipv4_enabled = false`).
 findings contains {
 	"id": "TF-GCP-202",
 	"msg": sprintf("%s: the instance has a public IP and accepts unencrypted connections", [r.address]),

@@ -49,7 +49,8 @@ public_grants contains {"r": r, "member": entity, "path": array.concat(r.path, [
 #   severity: critical
 #   enforcement: deny
 #   remediation: >-
-#     Remove the public member and grant roles to specific users, groups or service accounts; set `public_access_prevention = "enforced"` on the bucket.
+#     Remove the public member and grant roles to specific users, groups or service accounts; set
+#     `public_access_prevention = "enforced"` on the bucket.
 findings contains {
 	"id": "TF-GCP-001",
 	"msg": sprintf("%s: grants access to %s", [g.r.address, g.member]),
