@@ -66,7 +66,9 @@ async function runAction(options: {
   fixture: 'pass' | 'fail'
   runner: { temp: string; toolCache: string }
   inputs?: Record<string, string>
-}): Promise<ActionRun> {
+  pullRequest?: number
+}): Promise<ActionRun & { workspace: string }> {
+  const prNumber = options.pullRequest ?? PR_NUMBER
   const workspace = tempDir('policy-gate-ws-')
   cpSync(path.join(repoRoot, '__tests__', 'fixtures', 'e2e', options.fixture), workspace, {
     recursive: true
@@ -77,9 +79,9 @@ async function runAction(options: {
     eventPath,
     JSON.stringify({
       action: 'synchronize',
-      number: PR_NUMBER,
+      number: prNumber,
       pull_request: {
-        number: PR_NUMBER,
+        number: prNumber,
         head: { sha: HEAD_SHA, ref: 'feature' },
         base: { sha: '1111111111111111111111111111111111111111', ref: 'main' }
       },
@@ -136,7 +138,8 @@ async function runAction(options: {
     stdout,
     summary: readFileSync(summaryFile, 'utf8'),
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    ms: performance.now() - started
+    ms: performance.now() - started,
+    workspace
   }
 }
 
@@ -148,8 +151,28 @@ describe('node dist/index.js', () => {
   })
 
   it('fails the step on deny, with an annotation on the exact line, a summary, outputs and a PR comment', async () => {
-    const result = await runAction({ fixture: 'fail', runner })
+    const result = await runAction({
+      fixture: 'fail',
+      runner,
+      inputs: { 'sarif-file': 'out/policy-gate.sarif', 'junit-file': 'out/junit.xml' }
+    })
     expect(result.code).toBe(1)
+    const results = JSON.parse(
+      readFileSync(path.join(result.workspace, 'policy-gate-results.json'), 'utf8')
+    )
+    expect(results[0].failures[0].policyGate).toMatchObject({
+      ruleId: 'main.deny',
+      severity: 'failure',
+      line: 19
+    })
+    const sarif = JSON.parse(
+      readFileSync(path.join(result.workspace, 'out/policy-gate.sarif'), 'utf8')
+    )
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(19)
+    expect(readFileSync(path.join(result.workspace, 'out/junit.xml'), 'utf8')).toContain(
+      '<testsuite'
+    )
+    expect(result.outputs['sarif-file']).toBe('out/policy-gate.sarif')
     // Each finding on the line of the value its message quotes, in the second document: the
     // sidecar's name (line 19) and the latest image (line 18, not the Deployment's name "web").
     expect(result.stdout).toContain(
@@ -196,5 +219,24 @@ describe('node dist/index.js', () => {
     expect(releases.requests.length).toBe(before)
     expect(result.stdout).toContain('taken from the cache')
     console.log(`cached run: ${Math.round(result.ms)} ms`)
+  })
+
+  it('passes with a notice, compiling nothing, when the pull request changed no file it checks', async () => {
+    github.state.addPullRequest(REPOSITORY, 8, [{ filename: 'docs/guide.md', status: 'modified' }])
+    const before = releases.requests.length
+    const fresh = {
+      temp: tempDir('policy-gate-runner-temp-'),
+      toolCache: tempDir('policy-gate-tool-cache-')
+    }
+    const result = await runAction({
+      fixture: 'fail',
+      runner: fresh,
+      inputs: { scope: '' },
+      pullRequest: 8
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/::notice::policy-gate: .*/)
+    expect(result.outputs).toMatchObject({ result: 'pass', files: '0' })
+    expect(releases.requests.length).toBe(before)
   })
 })

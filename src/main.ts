@@ -22,6 +22,7 @@ import { publishCheckRun } from './report/check-run.js'
 import { upsertComment } from './report/comment.js'
 import type { ReportContext } from './report/context.js'
 import { renderResultsJson } from './report/json.js'
+import { renderJUnit } from './report/junit.js'
 import { commentMarker, renderComment, renderSummary } from './report/markdown.js'
 import { postResults } from './report/post-results.js'
 import { renderSarif } from './report/sarif.js'
@@ -153,6 +154,14 @@ async function report(
     core.setOutput('sarif-file', settings.sarifFile)
   }
 
+  if (settings.junitFile) {
+    await writeFileEnsuringDir(
+      path.resolve(settings.workspace, settings.junitFile),
+      renderJUnit(checkResults, findings)
+    )
+    core.setOutput('junit-file', settings.junitFile)
+  }
+
   core.setOutput('result', outcome.result)
   core.setOutput('failures', outcome.failures)
   core.setOutput('warnings', outcome.warnings)
@@ -241,7 +250,9 @@ export async function run(): Promise<void> {
     let gate: GateRun | undefined
     let compiled: CompiledPolicy | undefined
     const data = await loadData(settings.dataPaths, settings.workspace)
-    if (hasOwnPolicies || domains.length === 0) {
+    // Nothing to check (a pull request that touched no matching file): no compile, no OPA.
+    const nothingToCheck = discovery.files.length === 0
+    if (!nothingToCheck && (hasOwnPolicies || domains.length === 0)) {
       try {
         compiled = await compile(settings)
         core.info(
@@ -258,7 +269,7 @@ export async function run(): Promise<void> {
         findings = policyErrorFindings(error)
       }
     }
-    if (domains.length > 0) {
+    if (!nothingToCheck && domains.length > 0) {
       const dir = builtinBundleDir()
       if (!dir)
         throw new Error(
@@ -272,7 +283,7 @@ export async function run(): Promise<void> {
       })
       core.info(`policy-gate: built-in library (${domains.join(', ')})`)
     }
-    if (findings.length === 0) {
+    if (findings.length === 0 && !nothingToCheck) {
       gate = await runGate({
         cwd: settings.workspace,
         files: discovery.files,
