@@ -274,10 +274,53 @@ const CURATED = [
   'sprintf("%w %#w %w", [1, "s", 1.5])'
 ]
 
+/** Random doubles (as Rego number text) under every float verb and several precisions. */
+function floatCases(count: number): string[] {
+  const random = mulberry32(7)
+  const view = new DataView(new ArrayBuffer(8))
+  const cases: string[] = []
+  const verbs = [
+    '%v',
+    '%e',
+    '%E',
+    '%f',
+    '%g',
+    '%G',
+    '%x',
+    '%X',
+    '%b',
+    '%.0f',
+    '%.3e',
+    '%.17g',
+    '%.30f',
+    '%.0e',
+    '%#g',
+    '%+.5G',
+    '%.2x'
+  ]
+  while (cases.length < count) {
+    let value: number
+    if (cases.length % 2 === 0) {
+      view.setUint32(0, Math.floor(random() * 2 ** 32))
+      view.setUint32(4, Math.floor(random() * 2 ** 32))
+      value = view.getFloat64(0)
+    } else {
+      value = Math.round(random() * 1e6) / 8 / 10 ** Math.floor(random() * 6)
+    }
+    if (!Number.isFinite(value)) continue
+    // JavaScript's shortest text is a valid Rego number; a dot or exponent keeps it a float.
+    let text = String(value)
+    if (!/[.e]/.test(text)) text += '.0'
+    const verb = verbs[cases.length % verbs.length]
+    cases.push(`sprintf(${JSON.stringify(verb)}, [${text}])`)
+  }
+  return cases
+}
+
 describe('sprintf against OPA (opa eval vs WASM with these host built-ins)', () => {
   const run = opaAvailable ? it : it.skip
   run('agrees with OPA on generated and curated cases', async () => {
-    const expressions = [...CURATED, ...generatedCases(1200)]
+    const expressions = [...CURATED, ...generatedCases(1200), ...floatCases(500)]
     const outcomes = await runDifferential(
       expressions.map(expression => ({ expression })),
       createHostBuiltins()
