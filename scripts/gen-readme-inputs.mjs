@@ -12,6 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as prettier from 'prettier'
@@ -19,6 +20,9 @@ import YAML from 'yaml'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const GENERATE_COMMAND = 'npm run docs'
+
+const print = (/** @type {string} */ line) => process.stdout.write(`${line}\n`)
+const printErr = (/** @type {string} */ line) => process.stderr.write(`${line}\n`)
 
 /**
  * @typedef {{ description?: string, required?: boolean, default?: unknown }} ActionInput
@@ -107,7 +111,7 @@ async function main() {
   try {
     updated = updateReadme(readme, action)
   } catch (error) {
-    console.error(`gen-readme-inputs: ${readmePath}: ${/** @type {Error} */ (error).message}`)
+    printErr(`gen-readme-inputs: ${readmePath}: ${/** @type {Error} */ (error).message}`)
     process.exit(1)
   }
   // Formatted as `npm run format:check` wants it (prettier aligns table columns), so the two
@@ -116,17 +120,17 @@ async function main() {
   updated = await prettier.format(updated, { ...options, parser: 'markdown' })
   if (values.check) {
     if (updated !== readme) {
-      console.error(
+      printErr(
         `gen-readme-inputs: the inputs/outputs tables in ${path.relative(process.cwd(), readmePath) || readmePath} ` +
           `do not match ${path.relative(process.cwd(), actionPath) || actionPath}: run '${GENERATE_COMMAND}' and commit the README.`
       )
       process.exit(1)
     }
-    console.log('gen-readme-inputs: the README tables match action.yml.')
+    print('gen-readme-inputs: the README tables match action.yml.')
     return
   }
   if (updated !== readme) writeFileSync(readmePath, updated)
-  console.log(`gen-readme-inputs: ${updated === readme ? 'unchanged' : 'updated'} ${readmePath}`)
+  print(`gen-readme-inputs: ${updated === readme ? 'unchanged' : 'updated'} ${readmePath}`)
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
