@@ -9,8 +9,6 @@ results := data.docker.deny | data.docker.warn
 
 ids := {r.id | some r in results}
 
-failure_ids := {r.id | some r in data.docker.deny}
-
 warning_ids := {r.id | some r in data.docker.warn}
 
 by_id := {id: {r | some r in results; r.id == id} | some id in ids}

@@ -9,8 +9,6 @@ results := data.github.deny | data.github.warn
 
 ids := {r.id | some r in results}
 
-failure_ids := {r.id | some r in data.github.deny}
-
 warning_ids := {r.id | some r in data.github.warn}
 
 by_id := {id: {r | some r in results; r.id == id} | some id in ids}

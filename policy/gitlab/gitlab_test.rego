@@ -9,8 +9,6 @@ results := data.gitlab.deny | data.gitlab.warn
 
 ids := {r.id | some r in results}
 
-failure_ids := {r.id | some r in data.gitlab.deny}
-
 warning_ids := {r.id | some r in data.gitlab.warn}
 
 by_id := {id: {r | some r in results; r.id == id} | some id in ids}

@@ -9,8 +9,6 @@ results := data.terraform.aws.deny | data.terraform.aws.warn
 
 ids := {r.id | some r in results}
 
-failure_ids := {r.id | some r in data.terraform.aws.deny}
-
 warning_ids := {r.id | some r in data.terraform.aws.warn}
 
 by_id := {id: {r | some r in results; r.id == id} | some id in ids}

@@ -9,10 +9,6 @@ results := data.terraform.azure.deny | data.terraform.azure.warn
 
 ids := {r.id | some r in results}
 
-failure_ids := {r.id | some r in data.terraform.azure.deny}
-
-warning_ids := {r.id | some r in data.terraform.azure.warn}
-
 by_id := {id: {r | some r in results; r.id == id} | some id in ids}
 
 paths := {id: {r.path | some r in by_id[id]} | some id in ids}
