@@ -20,8 +20,9 @@ import {
   parseBuiltinSetting
 } from './builtin.js'
 import { compilePolicies } from './opa/compile.js'
-import { PolicyError, type RegoVersion } from './opa/inspect.js'
-import { installOpa, validateOpaVersion } from './opa/install.js'
+import { inspectModules, PolicyError, type RegoVersion } from './opa/inspect.js'
+import { findPolicyFiles } from './opa/policy-files.js'
+import { reportedOpaVersion, validateOpaVersion } from './opa/install.js'
 import { renderConftestJson } from './report/json.js'
 import { renderJUnit } from './report/junit.js'
 import { renderSarif } from './report/sarif.js'
@@ -81,25 +82,34 @@ function cacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'policy-gate', 'bundles')
 }
 
-/** The OPA used to compile: --opa-path, else `opa` of the pinned version on PATH. */
+/**
+ * The OPA used to compile: --opa-path, else the first `opa` on PATH. Outside a runner there is no
+ * tool cache to download into, so nothing is downloaded: a missing or different OPA is named, with
+ * how to get the pinned one.
+ */
 async function resolveOpa(opaPath: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const installed = await installOpa({
-      version: env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION,
-      ...(opaPath ? { opaPath } : {}),
-      searchPath: env.PATH ?? '',
-      downloadBaseUrl: 'https://github.com',
-      platform: process.platform,
-      arch: process.arch
-    })
-    return installed.path
-  } catch (cause) {
+  const wanted = env.POLICY_GATE_OPA_VERSION || DEFAULT_OPA_VERSION
+  const how = `Install OPA ${wanted} (for example 'go install github.com/open-policy-agent/opa@v${wanted}') or pass --opa-path.`
+  const candidates = opaPath
+    ? [path.resolve(opaPath)]
+    : (env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(dir => dir !== '')
+        .map(dir => path.join(dir, process.platform === 'win32' ? 'opa.exe' : 'opa'))
+  const found = candidates.find(candidate => existsSync(candidate))
+  if (!found)
     throw new Error(
-      `No usable OPA to compile the policies: ${(cause as Error).message}\n` +
-        `Install OPA ${DEFAULT_OPA_VERSION} on PATH (for example 'go install github.com/open-policy-agent/opa@v${DEFAULT_OPA_VERSION}') or pass --opa-path.`,
-      { cause }
+      `No OPA to compile the policies with: ${opaPath ? `${opaPath} does not exist` : 'none on PATH'}. ${how}`
+    )
+  const version = await reportedOpaVersion(found).catch((cause: unknown) => {
+    throw new Error(`${found} does not run as OPA (${(cause as Error).message}). ${how}`, { cause })
+  })
+  if (version !== wanted) {
+    throw new Error(
+      `${found} is OPA ${version}, but policy-gate compiles with OPA ${wanted} so that every run decides alike. ${how}`
     )
   }
+  return found
 }
 
 const OUTPUT_FORMATS = ['stdout', 'json', 'table', 'tap', 'github', 'sarif', 'junit']
@@ -287,11 +297,12 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
   }
   const color = format === 'stdout' && io.isTTY && !values['no-color'] && !io.env.NO_COLOR
   io.stdout(render(format, run.checkResults, run.findings, color, run.prints))
+  // Audit mode reports everything and never fails on results (errors still fail: nothing ran).
   return exitCode(
     run.checkResults,
     run,
     values['fail-on-warn'] ?? false,
-    values['no-fail'] ?? false
+    (values['no-fail'] ?? false) || mode === 'audit'
   )
 }
 
@@ -340,17 +351,50 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
     return 0
   }
   const opa = await resolveOpa(values['opa-path'], io.env)
-  const paths = [...(values.policy ?? ['policy']), ...(values.data ?? [])]
+  // One bundle holding the policies (tests included) with each file's Rego version, so a folder
+  // that mixes v0 and v1 files is tested as it is compiled; data rooted as `test` roots it.
+  const files = await findPolicyFiles(values.policy ?? ['policy'], io.cwd)
+  const modules = await inspectModules(opa, files)
+  const bundle = await fs.mkdtemp(path.join(os.tmpdir(), 'policy-gate-verify-'))
   try {
-    const { stdout, stderr } = await execFileAsync(opa, ['test', ...paths, '-v'], { cwd: io.cwd })
-    io.stdout(stdout)
-    io.stderr(stderr)
-    return 0
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string }
-    io.stdout(e.stdout ?? '')
-    io.stderr(e.stderr ?? String(error))
-    return 1
+    const versions: Record<string, number> = {}
+    for (const m of modules) {
+      const staged = path.posix.join(`p${m.file.root}`, m.file.relative)
+      await fs.mkdir(path.dirname(path.join(bundle, staged)), { recursive: true })
+      await fs.writeFile(path.join(bundle, staged), m.file.content)
+      if (m.regoVersion === 'v0') versions[`/${staged}`] = 0
+    }
+    await fs.writeFile(
+      path.join(bundle, 'data.json'),
+      JSON.stringify(await loadData(values.data ?? [], io.cwd))
+    )
+    await fs.writeFile(
+      path.join(bundle, '.manifest'),
+      JSON.stringify({ rego_version: 1, file_rego_versions: versions })
+    )
+    const shown = (text: string): string => {
+      // Report the files people know, not the staged copies.
+      let out = text
+      for (const m of modules)
+        out = out.replaceAll(path.posix.join(`p${m.file.root}`, m.file.relative), m.file.display)
+      return out.replaceAll(`${bundle}/`, '')
+    }
+    try {
+      const { stdout, stderr } = await execFileAsync(opa, ['test', '-b', bundle, '-v'], {
+        cwd: io.cwd,
+        maxBuffer: 64e6
+      })
+      io.stdout(shown(stdout))
+      io.stderr(shown(stderr))
+      return 0
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string }
+      io.stdout(shown(e.stdout ?? ''))
+      io.stderr(shown(e.stderr ?? String(error)))
+      return 1
+    }
+  } finally {
+    await fs.rm(bundle, { recursive: true, force: true })
   }
 }
 

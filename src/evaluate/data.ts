@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import yaml from 'js-yaml'
+import { parseYaml } from '../documents/yaml.js'
 
 /** The extensions of the files a data directory contributes. */
 export const DATA_EXTENSIONS: ReadonlySet<string> = new Set(['.json', '.yaml', '.yml'])
@@ -76,15 +76,24 @@ export async function loadData(
     files.sort()
     for (const file of files) {
       const text = await fs.readFile(file, 'utf8')
+      const shown = path.relative(cwd, file) || file
       let value: unknown
-      try {
-        value =
-          path.extname(file) === '.json' ? JSON.parse(text) : yaml.load(text, { filename: file })
-      } catch (cause) {
-        throw new Error(
-          `Data file ${path.relative(cwd, file)} does not parse: ${(cause as Error).message}`,
-          { cause }
-        )
+      if (path.extname(file) === '.json') {
+        try {
+          value = JSON.parse(text)
+        } catch (cause) {
+          throw new Error(`Data file ${shown} does not parse: ${(cause as Error).message}`, {
+            cause
+          })
+        }
+      } else {
+        // The documents' YAML parser, so data reads as conftest reads it (dates stay strings).
+        const parsed = parseYaml(text)
+        if ('error' in parsed) {
+          const where = parsed.error.line ? `${shown}:${parsed.error.line}` : shown
+          throw new Error(`Data file ${where} does not parse: ${parsed.error.message}`)
+        }
+        value = parsed.documents[0]?.value
       }
       if (value === undefined || value === null) continue
       const prefix = stat.isDirectory()
