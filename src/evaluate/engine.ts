@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { ParsedFile } from '../findings.js'
-import { checkDocument, mergeChecks, ResultShapeError, type DocumentCheck } from './conftest.js'
+import { checkDocument, mergeChecks, type DocumentCheck } from './conftest.js'
 import type { NamespacePlan, NamespaceSelection, PolicyPlan } from './plan.js'
 import { selectNamespaces } from './plan.js'
 import type { WasmPolicy } from './wasm.js'
@@ -72,6 +72,8 @@ export class Engine {
     private readonly prints: PrintSink
   ) {
     this.namespaces = selectNamespaces(plan, options.selection)
+    // Parsed into the module once; each file only overlays `conftest` (see setFileData).
+    policy.setData(options.data)
   }
 
   /** The namespaces this run evaluates, in order. */
@@ -79,11 +81,11 @@ export class Engine {
     return this.namespaces
   }
 
+  /** `data.conftest.file`, as conftest sets it for each file: base name and absolute directory. */
   private setFileData(filename: string): void {
     const absolute = path.resolve(this.options.cwd, filename)
     const conftest = (this.options.data.conftest ?? {}) as Record<string, unknown>
-    this.policy.setData({
-      ...this.options.data,
+    this.policy.setDataOverlay({
       conftest: {
         ...conftest,
         file: { name: path.basename(absolute), dir: path.dirname(absolute) }
@@ -91,34 +93,43 @@ export class Engine {
     })
   }
 
+  /**
+   * Evaluates every input against every selected namespace. Document by document, so each input
+   * is parsed into the module once for all namespaces; results and `print` lines are gathered per
+   * namespace and come out in conftest's order (namespace, then document). A namespace whose
+   * evaluation fails is not evaluated for the file's later documents.
+   */
   private evaluateInputs(filename: string, inputs: InputRef[]): FileEvaluation {
     this.setFileData(filename)
-    this.prints.lines = []
-    const encoder = new TextEncoder()
-    const encoded = inputs.map(
-      input => encoder.encode(JSON.stringify(input.value)).buffer as ArrayBuffer
-    )
-    const namespaces: NamespaceEvaluation[] = []
-    for (const ns of this.namespaces) {
-      const checks: DocumentCheck[] = []
-      try {
-        for (const [i, json] of encoded.entries()) {
-          const output = ns.entrypoint ? this.policy.evaluate(json, ns.entrypoint) : undefined
-          checks.push(checkDocument(ns, output as Record<string, unknown> | undefined, i))
+    const states = this.namespaces.map(ns => ({
+      ns,
+      checks: [] as DocumentCheck[],
+      prints: [] as string[],
+      error: undefined as string | undefined
+    }))
+    const evaluated = this.namespaces.some(ns => ns.entrypoint)
+    for (const [i, input] of inputs.entries()) {
+      if (evaluated) this.policy.setInput(JSON.stringify(input.value))
+      for (const state of states) {
+        if (state.error !== undefined) continue
+        this.prints.lines = state.prints
+        try {
+          const output = state.ns.entrypoint ? this.policy.evaluate(state.ns.entrypoint) : undefined
+          state.checks.push(
+            checkDocument(state.ns, output as Record<string, unknown> | undefined, i)
+          )
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          state.error = `evaluating namespace ${state.ns.namespace}: ${message}`
         }
-        namespaces.push({ namespace: ns.namespace, check: mergeChecks(checks) })
-      } catch (error) {
-        const message =
-          error instanceof ResultShapeError || error instanceof Error
-            ? error.message
-            : String(error)
-        namespaces.push({
-          namespace: ns.namespace,
-          check: mergeChecks([]),
-          error: `evaluating namespace ${ns.namespace}: ${message}`
-        })
       }
     }
+    this.prints.lines = states.flatMap(state => state.prints)
+    const namespaces: NamespaceEvaluation[] = states.map(state =>
+      state.error === undefined
+        ? { namespace: state.ns.namespace, check: mergeChecks(state.checks) }
+        : { namespace: state.ns.namespace, check: mergeChecks([]), error: state.error }
+    )
     return { filename, inputs, namespaces, prints: this.prints.lines }
   }
 
