@@ -153,6 +153,37 @@ function exitCode(
   return failures ? 1 : 0
 }
 
+/**
+ * The results with each entry's line from its finding (the same order, per file, namespace and
+ * kind), so `-o github` annotates the line a `path` or a quoted value points at, not line 1.
+ */
+export function withFindingLines(
+  results: readonly CheckResult[],
+  findings: readonly Finding[]
+): CheckResult[] {
+  const kinds = [
+    ['failures', 'failure'],
+    ['warnings', 'warning'],
+    ['exceptions', 'exception']
+  ] as const
+  return results.map(result => {
+    const copy: CheckResult = { ...result }
+    for (const [list, severity] of kinds) {
+      const located = findings.filter(
+        f =>
+          f.file === result.filename && f.namespace === result.namespace && f.severity === severity
+      )
+      copy[list] = result[list]?.map((entry, i) =>
+        entry.loc || located[i]?.line === undefined
+          ? entry
+          : { ...entry, loc: { file: result.filename, line: located[i].line! } }
+      )
+      if (copy[list] === undefined) delete copy[list]
+    }
+    return copy
+  })
+}
+
 function render(
   format: string,
   results: CheckResult[],
@@ -174,7 +205,7 @@ function render(
     case 'tap':
       return renderTap(results)
     case 'github':
-      return renderGitHub(results)
+      return renderGitHub(withFindingLines(results, findings))
     default:
       throw new Error(
         `Unknown output format '${format}': expected stdout, json, table, tap or github`
