@@ -109,6 +109,20 @@ export function encodePath(path: string): string {
     .join('/')
 }
 
+/** U+23CE, shown in the log where untrusted text had a line break. */
+const RETURN_SYMBOL = '\u23ce'
+
+/**
+ * Untrusted text for one line of the job log (`core.info`). The runner reads every line that
+ * starts with `::` (after blanks) as a workflow command, and it splits lines on CR as well as LF,
+ * so a policy's print() or a file name could otherwise add annotations, masks or outputs. Line
+ * breaks become a visible ⏎; a leading `::` gets a zero-width space before it.
+ */
+export function escapeLogLine(text: string): string {
+  const line = text.replace(/\r\n|\r|\n/g, RETURN_SYMBOL)
+  return /^\s*::/.test(line) ? `\u200b${line}` : line
+}
+
 /** Workflow command data (`::error ...::<data>`), as the runner unescapes it (toolkit `escapeData`). */
 export function escapeWorkflowData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
