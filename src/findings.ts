@@ -64,4 +64,6 @@ export interface Finding {
   /** Index of the document within the file. */
   document?: number
   metadata?: Record<string, unknown>
+  /** Other places the finding shows, e.g. the .tf block of a Terraform plan's resource. */
+  related?: { file: string; line: number }[]
 }

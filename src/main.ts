@@ -8,6 +8,7 @@ import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { defaultScope, discover } from './documents/discover.js'
 import { loadData } from './evaluate/data.js'
+import { annotationTargets, withTerraformSources } from './evaluate/terraform-sources.js'
 import type { CheckResult, Finding } from './findings.js'
 import { HOST_BUILTIN_NAMES, runGate, type GateRun, type PolicySet } from './gate.js'
 import { builtinBundleDir, builtinDomains, builtinSelection, loadBuiltinBundle } from './builtin.js'
@@ -136,7 +137,7 @@ async function report(
   r: Reports
 ): Promise<void> {
   const { ctx, outcome, findings, checkResults } = r
-  emitAnnotations(findings, settings.resultsFile)
+  emitAnnotations(annotationTargets(findings), settings.resultsFile)
 
   const resultsJson = renderResultsJson(checkResults, findings)
   if (settings.resultsFile) {
@@ -202,7 +203,7 @@ async function report(
         title: outcome.reason,
         summary: renderSummary(ctx, outcome, findings, checkResults, { maxBytes: 60_000 }),
         conclusion: outcome.result === 'fail' ? 'failure' : findings.length ? 'neutral' : 'success',
-        findings,
+        findings: annotationTargets(findings),
         detailsUrl: ctx.runUrl
       }
     )
@@ -292,7 +293,7 @@ export async function run(): Promise<void> {
         combine: settings.combine,
         policySets
       })
-      findings = gate.findings
+      findings = withTerraformSources(gate.findings, gate.parsed, settings.workspace)
       for (const line of gate.prints) core.info(`print: ${line}`)
       for (const file of gate.unsupported)
         core.info(`policy-gate: skipped ${file}: no parser for this file type`)
