@@ -67,12 +67,17 @@ async function runAction(options: {
   runner: { temp: string; toolCache: string }
   inputs?: Record<string, string>
   pullRequest?: number
+  files?: Record<string, string>
 }): Promise<ActionRun & { workspace: string }> {
   const prNumber = options.pullRequest ?? PR_NUMBER
   const workspace = tempDir('policy-gate-ws-')
   cpSync(path.join(repoRoot, '__tests__', 'fixtures', 'e2e', options.fixture), workspace, {
     recursive: true
   })
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
+    writeFileSync(path.join(workspace, name), text)
+  }
   const files = tempDir('policy-gate-files-')
   const eventPath = path.join(files, 'event.json')
   writeFileSync(
@@ -219,6 +224,30 @@ describe('node dist/index.js', () => {
     expect(releases.requests.length).toBe(before)
     expect(result.stdout).toContain('taken from the cache')
     console.log(`cached run: ${Math.round(result.ms)} ms`)
+  })
+
+  it('120 findings: 10 error annotations and a notice for the rest; all 120 reach the check run', async () => {
+    const deployments = Array.from(
+      { length: 120 },
+      (_, i) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c${i}\n          image: busybox:1.36\n          securityContext:\n            privileged: true\n`
+    ).join('---\n')
+    github.state.addPullRequest(REPOSITORY, 9, [])
+    const result = await runAction({
+      fixture: 'pass',
+      runner,
+      pullRequest: 9,
+      files: { 'k8s/many.yaml': deployments }
+    })
+    expect(result.code).toBe(1)
+    expect(result.outputs.failures).toBe('120')
+    expect(result.stdout.match(/^::error title=main.deny,file=k8s\/many.yaml/gm)).toHaveLength(10)
+    expect(result.stdout).toMatch(
+      /::notice title=[^:]*::110 more findings are not shown as annotations/
+    )
+    const checkRun = github.state.checkRuns.at(-1)
+    expect(checkRun?.annotations).toHaveLength(120)
+    expect(new Set(checkRun?.annotations.map(a => a.start_line)).size).toBe(120)
   })
 
   it('passes with a notice, compiling nothing, when the pull request changed no file it checks', async () => {
