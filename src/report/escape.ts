@@ -93,12 +93,19 @@ export function escapeHtmlText(text: string, max: number): string {
   )
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Lone surrogates replaced with U+FFFD, so encodeURIComponent (which throws on them) is total. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd')
+}
+
 /**
  * Percent-encode a repository-relative path for a URL, segment by segment, including the
  * characters Markdown link destinations treat specially (`(`, `)`, spaces).
  */
 export function encodePath(path: string): string {
-  return path
+  return wellFormed(path)
     .split('/')
     .map(segment =>
       encodeURIComponent(segment).replace(

@@ -6,7 +6,7 @@
 import type { CheckResult, Finding, Severity } from '../findings.js'
 import type { Outcome } from '../outcome.js'
 import { repositoryUrl, type PolicyChangeReport, type ReportContext } from './context.js'
-import { encodePath, escapeHtmlText, escapeMarkdown, markdownCode } from './escape.js'
+import { encodePath, escapeHtmlText, escapeMarkdown, markdownCode, wellFormed } from './escape.js'
 import { summaryLine } from './text.js'
 
 /** GitHub refuses a step summary larger than this many bytes, and then shows none of it. */
@@ -22,7 +22,7 @@ const NAME_LIMIT = 300
 /** The hidden first line that finds the comment again on the next run of the same job. */
 export function commentMarker(job: string): string {
   // encodeURIComponent leaves no `>` or newline, so the HTML comment cannot be closed early.
-  return `<!-- policy-gate:${encodeURIComponent(job)} -->`
+  return `<!-- policy-gate:${encodeURIComponent(wellFormed(job))} -->`
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = {
@@ -260,7 +260,7 @@ function changedFinding(f: Finding): string {
  * (at most 10 files and 5 findings each way), so it always fits in the comment's head.
  */
 export function policyChangeNote(ctx: ReportContext, change: PolicyChangeReport): string {
-  const base = `[${shortSha(change.baseSha)}](${repositoryUrl(ctx)}/commit/${encodeURIComponent(change.baseSha)})`
+  const base = `[${shortSha(change.baseSha)}](${repositoryUrl(ctx)}/commit/${encodePath(change.baseSha)})`
   const files = change.files
     .slice(0, CHANGE_FILES_SHOWN)
     .map(f => `${markdownCode(f.path, CHANGE_NAME_LIMIT)} (${f.status})`)
