@@ -423,13 +423,20 @@ describe('renderSarif', () => {
 })
 
 /**
- * Microsoft's SARIF multitool, with GitHub's ingestion rules (`--rule-kind Sarif;Gh`): from
- * `node_modules/.bin/sarif-multitool` (devDependency @microsoft/sarif-multitool, whose
- * @microsoft/sarif-multitool-linux package ships a self-contained binary) or $SARIF_MULTITOOL.
+ * Microsoft's SARIF multitool, with GitHub's ingestion rules (`--rule-kind Sarif;Gh`): the
+ * self-contained binary of the devDependency @microsoft/sarif-multitool's platform package, or
+ * $SARIF_MULTITOOL. Not its `bin.js`: that wrapper passes the arguments through a shell unquoted,
+ * which reads the `;` of `Sarif;Gh` as the end of the command.
  */
 const multitool = [
   process.env.SARIF_MULTITOOL,
-  path.join(repoRoot, 'node_modules', '.bin', 'sarif-multitool')
+  path.join(
+    repoRoot,
+    'node_modules',
+    '@microsoft',
+    `sarif-multitool-${process.platform === 'win32' ? 'win' : process.platform === 'darwin' ? 'darwin' : 'linux'}`,
+    process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool'
+  )
 ]
   .filter((p): p is string => p !== undefined && p !== '')
   .find(p => existsSync(p))
