@@ -13,6 +13,7 @@ import { HOST_BUILTIN_NAMES, runGate } from '../src/gate.js'
 import { compilePolicies } from '../src/opa/compile.js'
 import { decide } from '../src/outcome.js'
 import {
+  auditHeadPolicies,
   comparePolicyResults,
   decidePolicySource,
   materializeBasePolicies,
@@ -137,6 +138,38 @@ describe('decidePolicySource', () => {
     const decision = decidePolicySource('pull_request', payload, settings())
     expect(decision.source).toBe('refuse')
     expect(decision.source === 'refuse' && decision.message).toContain('pull_request.base.sha')
+  })
+})
+
+describe('auditHeadPolicies', () => {
+  const pr = decidePolicySource('pull_request', pullRequest, settings())
+  const target = decidePolicySource(
+    'pull_request_target',
+    pullRequest,
+    settings({ allowPullRequestTargetHead: true })
+  )
+  if (pr.source !== 'base' || target.source !== 'base') throw new Error('expected base decisions')
+
+  it('returns the findings of the pull request policies', async () => {
+    const found = [finding()]
+    expect(await auditHeadPolicies(pr, async () => found)).toEqual({ findings: found })
+  })
+
+  it('turns a failure into the reason shown, never an exception', async () => {
+    const audit = await auditHeadPolicies(pr, async () => {
+      throw new Error('policy/a.rego:3: rego_parse_error: unexpected eof')
+    })
+    expect(audit).toEqual({ error: 'policy/a.rego:3: rego_parse_error: unexpected eof' })
+  })
+
+  it('does not run them at all on pull_request_target', async () => {
+    let ran = false
+    const audit = await auditHeadPolicies(target, async () => {
+      ran = true
+      return []
+    })
+    expect(ran).toBe(false)
+    expect(audit).toEqual({ notRun: expect.stringContaining('pull_request_target') })
   })
 })
 

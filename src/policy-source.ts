@@ -77,8 +77,8 @@ const stringAt = (value: unknown, key: string): string | undefined => {
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 
 export const PULL_REQUEST_TARGET_REFUSAL =
-  'policy-gate does not evaluate pull request content in a pull_request_target workflow unless ' +
-  `the workflow sets ${PULL_REQUEST_TARGET_OPT_IN}: true. pull_request_target runs with the base ` +
+  'refusing to evaluate pull request content in a pull_request_target workflow: the workflow ' +
+  `must set ${PULL_REQUEST_TARGET_OPT_IN}: true to allow it. pull_request_target runs with the base ` +
   "repository's secrets and a token that can write to it, while the pull request's files are " +
   'written by whoever opened it, possibly from a fork. A workflow that checks out the head and ' +
   'then builds, installs or runs anything from it hands that person the secrets and the token ' +
@@ -203,6 +203,28 @@ export function comparePolicyResults(
 
 /** How the head's policies were run in audit mode, as the caller knows it. */
 export type HeadAudit = { findings: readonly Finding[] } | { error: string } | { notRun: string }
+
+/** Why the head's policies are not run on pull_request_target, as the comment says it. */
+export const HEAD_NOT_RUN_ON_TARGET =
+  "this is a pull_request_target run, which has the base repository's secrets and write token, " +
+  "so the pull request's own policies are not compiled or run there"
+
+/**
+ * Runs the pull request's own policies in audit mode when the decision allows it: `evaluate`
+ * compiles and runs them and returns their findings; an error (a policy that does not compile,
+ * a data file that does not parse) becomes the reason shown instead. Never throws.
+ */
+export async function auditHeadPolicies(
+  decision: Extract<PolicySourceDecision, { source: 'base' }>,
+  evaluate: () => Promise<readonly Finding[]>
+): Promise<HeadAudit> {
+  if (!decision.auditHead) return { notRun: HEAD_NOT_RUN_ON_TARGET }
+  try {
+    return { findings: await evaluate() }
+  } catch (error) {
+    return { error: errorMessage(error) }
+  }
+}
 
 /** The data the comment and summary show about a pull request that changes its policies. */
 export function summarizePolicyChange(input: {
