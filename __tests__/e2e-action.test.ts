@@ -4,7 +4,7 @@
  * the GitHub REST API served by the project's GitHub server. Reads what it printed and wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -74,10 +74,23 @@ async function runAction(options: {
   cpSync(path.join(repoRoot, '__tests__', 'fixtures', 'e2e', options.fixture), workspace, {
     recursive: true
   })
+  // A real checkout: the fixture is the pull request's base commit, extra files its head, so
+  // the policies are read from the base as the action does by default.
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
+      cwd: workspace,
+      encoding: 'utf8'
+    }).trim()
+  git('init', '-q', '-b', 'main')
+  git('add', '.')
+  git('commit', '-qm', 'base')
+  const baseSha = git('rev-parse', 'HEAD')
   for (const [name, text] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
     writeFileSync(path.join(workspace, name), text)
   }
+  git('add', '.')
+  git('commit', '-qm', 'head', '--allow-empty')
   const files = tempDir('policy-gate-files-')
   const eventPath = path.join(files, 'event.json')
   writeFileSync(
@@ -88,7 +101,7 @@ async function runAction(options: {
       pull_request: {
         number: prNumber,
         head: { sha: HEAD_SHA, ref: 'feature' },
-        base: { sha: '1111111111111111111111111111111111111111', ref: 'main' }
+        base: { sha: baseSha, ref: 'main' }
       },
       repository: { full_name: REPOSITORY, name: 'platform', owner: { login: 'octo-org' } }
     })
@@ -248,6 +261,22 @@ describe('node dist/index.js', () => {
     const checkRun = github.state.checkRuns.at(-1)
     expect(checkRun?.annotations).toHaveLength(120)
     expect(new Set(checkRun?.annotations.map(a => a.start_line)).size).toBe(120)
+  })
+
+  it('a pull request that deletes the rule it breaks still fails: policies come from the base commit', async () => {
+    github.state.addPullRequest(REPOSITORY, 10, [])
+    const result = await runAction({
+      fixture: 'fail',
+      runner,
+      pullRequest: 10,
+      files: { 'policy/containers.rego': 'package main\n' }
+    })
+    expect(result.code).toBe(1)
+    expect(result.outputs.failures).toBe('1')
+    expect(result.stdout).toMatch(
+      /::notice::policy-gate: this pull request changes 1 policy or data file/
+    )
+    expect(result.summary).toMatch(/changes the policies|policy/i)
   })
 
   it('passes with a notice, compiling nothing, when the pull request changed no file it checks', async () => {

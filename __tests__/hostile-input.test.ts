@@ -131,7 +131,10 @@ async function runAction(options: {
     comment: 'always',
     'check-run': 'true',
     'results-file': 'results.json',
-    'sarif-file': 'results.sarif'
+    'sarif-file': 'results.sarif',
+    // The workspace is no git checkout: these cases are about content, not where policies come
+    // from (policy-source.test.ts and e2e-action.test.ts cover the base commit).
+    'policy-source': 'head'
   }
   const env: NodeJS.ProcessEnv = {
     PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
@@ -351,10 +354,9 @@ describe('text in messages, file names and manifest values (node dist/index.js)'
 })
 
 describe('text that reaches the job log (node dist/index.js)', () => {
-  // Known gaps outside this module: src/main.ts logs print() output and skipped file names, and
-  // src/documents/discover.ts logs changed file names, with core.info as they are. Wrapping them
-  // in escapeLogLine (src/report/escape.ts) closes both; this test then passes — drop `.failing`.
-  it.failing('injects no workflow command through print() or a changed file name', async () => {
+  // print() output, skipped file names and the changed file names discover logs all pass through
+  // escapeLogLine (src/report/escape.ts) before core.info.
+  it('injects no workflow command through print() or a changed file name', async () => {
     const run = await runAction({
       pullRequest: 32,
       files: {

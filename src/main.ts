@@ -28,6 +28,14 @@ import { commentMarker, renderComment, renderSummary } from './report/markdown.j
 import { postResults } from './report/post-results.js'
 import { renderSarif } from './report/sarif.js'
 import { actionInputs, readSettings, type Settings } from './settings.js'
+import {
+  auditHeadPolicies,
+  decidePolicySource,
+  materializeBasePolicies,
+  summarizePolicyChange,
+  type BasePolicies
+} from './policy-source.js'
+import { escapeLogLine } from './report/escape.js'
 import { VERSION } from './version.js'
 
 type Json = Record<string, unknown>
@@ -217,11 +225,65 @@ async function report(
   }
 }
 
+interface PolicyStage {
+  policySets: PolicySet[]
+  compiled?: CompiledPolicy
+  domains: string[]
+  /** Compile errors, as findings. */
+  errors: Finding[]
+}
+
+/** The policy sets for `settings` (own policies compiled, and/or the built-in library). */
+async function policyStage(settings: Settings, nothingToCheck: boolean): Promise<PolicyStage> {
+  const hasOwnPolicies = settings.policyPaths.some(p =>
+    existsSync(path.resolve(settings.workspace, p))
+  )
+  const domains = builtinDomains(settings.builtin, hasOwnPolicies)
+  const stage: PolicyStage = { policySets: [], domains, errors: [] }
+  if (nothingToCheck) return stage
+  const data = await loadData(settings.dataPaths, settings.workspace)
+  if (hasOwnPolicies || domains.length === 0) {
+    try {
+      stage.compiled = await compile(settings)
+      core.info(
+        `policy-gate: policies ${stage.compiled.source === 'cache' ? 'taken from the cache' : 'compiled'} (${stage.compiled.key.slice(0, 12)})`
+      )
+      stage.policySets.push({
+        name: 'policies',
+        compiled: stage.compiled,
+        selection: { namespaces: settings.namespaces, all: settings.allNamespaces },
+        data
+      })
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error
+      stage.errors = policyErrorFindings(error)
+    }
+  }
+  if (domains.length > 0) {
+    const dir = builtinBundleDir()
+    if (!dir)
+      throw new Error(
+        'The built-in policy library is missing from the action (dist/builtin); reinstall the action or set builtin: false'
+      )
+    stage.policySets.push({
+      name: 'built-in library',
+      compiled: await loadBuiltinBundle(dir),
+      selection: builtinSelection(domains),
+      data
+    })
+    core.info(`policy-gate: built-in library (${domains.join(', ')})`)
+  }
+  return stage
+}
+
 export async function run(): Promise<void> {
   try {
     const settings = readSettings(actionInputs, process.env)
     if (settings.token) core.setSecret(settings.token)
     const runContext = await readRunContext(process.env)
+    const source = decidePolicySource(runContext.eventName, runContext.payload, settings)
+    if (source.source === 'refuse') throw new Error(source.message)
+    core.info(`policy-gate: ${source.note}`)
     const octokit = settings.token
       ? createOctokit(settings.token, {
           baseUrl: runContext.apiUrl,
@@ -235,70 +297,80 @@ export async function run(): Promise<void> {
       scope,
       patterns: settings.files,
       event: { name: runContext.eventName, payload: runContext.payload },
-      ...(octokit ? { octokit } : {})
+      ...(octokit ? { octokit } : {}),
+      log: line => core.info(escapeLogLine(line))
     })
     if (discovery.notice) core.notice(`policy-gate: ${discovery.notice}`)
     core.info(
       `policy-gate: ${discovery.files.length} file(s) to check (${scope} scope, from ${discovery.source})`
     )
 
-    const hasOwnPolicies = settings.policyPaths.some(p =>
-      existsSync(path.resolve(settings.workspace, p))
-    )
-    const domains = builtinDomains(settings.builtin, hasOwnPolicies)
-    const policySets: PolicySet[] = []
+    const nothingToCheck = discovery.files.length === 0
+    let base: BasePolicies | undefined
+    if (source.source === 'base') {
+      base = await materializeBasePolicies({
+        workspace: settings.workspace,
+        baseSha: source.baseSha,
+        policyPaths: settings.policyPaths,
+        dataPaths: settings.dataPaths,
+        tempDir: settings.runnerTemp,
+        log: line => core.info(line)
+      })
+    }
     let findings: Finding[] = []
     let gate: GateRun | undefined
-    let compiled: CompiledPolicy | undefined
-    const data = await loadData(settings.dataPaths, settings.workspace)
-    // Nothing to check (a pull request that touched no matching file): no compile, no OPA.
-    const nothingToCheck = discovery.files.length === 0
-    if (!nothingToCheck && (hasOwnPolicies || domains.length === 0)) {
-      try {
-        compiled = await compile(settings)
-        core.info(
-          `policy-gate: policies ${compiled.source === 'cache' ? 'taken from the cache' : 'compiled'} (${compiled.key.slice(0, 12)})`
-        )
-        policySets.push({
-          name: 'policies',
-          compiled,
-          selection: { namespaces: settings.namespaces, all: settings.allNamespaces },
-          data
+    let judging: PolicyStage
+    let policyChange: ReportContext['policyChange']
+    try {
+      // The policies that decide: the base commit's on pull requests, else the working tree's.
+      const policySettings = base
+        ? {
+            ...settings,
+            workspace: base.workspace,
+            policyPaths: base.policyPaths,
+            dataPaths: base.dataPaths
+          }
+        : settings
+      judging = await policyStage(policySettings, nothingToCheck)
+      findings = judging.errors
+      const runFiles = async (policySets: PolicySet[]): Promise<GateRun> =>
+        runGate({
+          cwd: settings.workspace,
+          files: discovery.files,
+          ...(settings.parser ? { parser: settings.parser } : {}),
+          maxFileSize: settings.maxFileSize,
+          combine: settings.combine,
+          policySets
         })
-      } catch (error) {
-        if (!(error instanceof PolicyError)) throw error
-        findings = policyErrorFindings(error)
+      if (findings.length === 0 && !nothingToCheck) {
+        gate = await runFiles(judging.policySets)
+        findings = withTerraformSources(gate.findings, gate.parsed, settings.workspace)
+        for (const line of gate.prints) core.info(`print: ${escapeLogLine(line)}`)
+        for (const file of gate.unsupported)
+          core.info(`policy-gate: skipped ${escapeLogLine(file)}: no parser for this file type`)
       }
-    }
-    if (!nothingToCheck && domains.length > 0) {
-      const dir = builtinBundleDir()
-      if (!dir)
-        throw new Error(
-          'The built-in policy library is missing from the action (dist/builtin); reinstall the action or set builtin: false'
+      if (base && base.changed.length > 0 && source.source === 'base') {
+        core.notice(
+          `policy-gate: this pull request changes ${base.changed.length} policy or data file(s); the check used the base commit's policies.`
         )
-      policySets.push({
-        name: 'built-in library',
-        compiled: await loadBuiltinBundle(dir),
-        selection: builtinSelection(domains),
-        data
-      })
-      core.info(`policy-gate: built-in library (${domains.join(', ')})`)
+        const head = nothingToCheck
+          ? { findings: [] }
+          : await auditHeadPolicies(source, async () => {
+              const own = await policyStage(settings, false)
+              if (own.errors.length > 0) throw new Error(own.errors.map(e => e.message).join('; '))
+              return (await runFiles(own.policySets)).findings
+            })
+        policyChange = summarizePolicyChange({
+          baseSha: source.baseSha,
+          changed: base.changed,
+          baseFindings: findings,
+          head
+        })
+      }
+    } finally {
+      await base?.cleanup()
     }
-    if (findings.length === 0 && !nothingToCheck) {
-      gate = await runGate({
-        cwd: settings.workspace,
-        files: discovery.files,
-        ...(settings.parser ? { parser: settings.parser } : {}),
-        maxFileSize: settings.maxFileSize,
-        combine: settings.combine,
-        policySets
-      })
-      findings = withTerraformSources(gate.findings, gate.parsed, settings.workspace)
-      for (const line of gate.prints) core.info(`print: ${line}`)
-      for (const file of gate.unsupported)
-        core.info(`policy-gate: skipped ${file}: no parser for this file type`)
-    }
-
+    const { compiled, domains } = judging
     const outcome = decide(findings, { mode: settings.mode, failOnWarn: settings.failOnWarn })
     const ctx: ReportContext = {
       repository: runContext.repository,
@@ -308,16 +380,25 @@ export async function run(): Promise<void> {
       job: runContext.job,
       ...(runContext.pullRequest ? { pullRequest: runContext.pullRequest.number } : {}),
       policySource: [
-        ...(compiled ? [settings.policyPaths.join(', ')] : []),
+        ...(compiled
+          ? [
+              settings.policyPaths.join(', ') +
+                (source.source === 'base'
+                  ? ` at the base commit ${source.baseSha.slice(0, 7)}`
+                  : '')
+            ]
+          : []),
         ...(domains.length ? [`built-in library (${domains.join(', ')})`] : [])
       ].join(' and '),
       policies: compiled?.source === 'cache' ? 'cached' : 'compiled',
       filesEvaluated: gate?.parsed.length ?? 0,
-      rulesEvaluated: compiled
-        ? compiled.plan.namespaces.reduce((n, ns) => n + ns.rules.length, 0)
-        : 0,
+      rulesEvaluated: judging.policySets.reduce(
+        (n, set) => n + set.compiled.plan.namespaces.reduce((m, ns) => m + ns.rules.length, 0),
+        0
+      ),
       mode: settings.mode,
-      ...(settings.resultsFile ? { resultsFile: settings.resultsFile } : {})
+      ...(settings.resultsFile ? { resultsFile: settings.resultsFile } : {}),
+      ...(policyChange ? { policyChange } : {})
     }
     await report(settings, runContext, octokit, {
       ctx,

@@ -9,6 +9,7 @@ import { validateOpaVersion } from './opa/install.js'
 import type { RegoVersion } from './opa/inspect.js'
 import type { Mode } from './outcome.js'
 import { parseBuiltinSetting, type BuiltinSetting } from './builtin.js'
+import { parsePolicySourceSetting, type PolicySourceSetting } from './policy-source.js'
 
 export const DEFAULT_OPA_VERSION = '1.22.3'
 
@@ -47,6 +48,9 @@ export interface Settings {
     sha256?: string
   }
   runnerTemp: string
+  /** Where the policies come from on pull requests (policy-source.ts). */
+  policySource: PolicySourceSetting
+  allowPullRequestTargetHead: boolean
 }
 
 /** Reads an input through a function so tests can pass a plain map instead of the environment. */
@@ -170,6 +174,12 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
       ),
       sha256: opaSha256?.toLowerCase()
     },
-    runnerTemp: env.RUNNER_TEMP || path.join(workspace, '..', '_temp')
+    runnerTemp: env.RUNNER_TEMP || path.join(workspace, '..', '_temp'),
+    policySource: parsePolicySourceSetting(input('policy-source')),
+    allowPullRequestTargetHead: bool(
+      'allow-pull-request-target-head',
+      input('allow-pull-request-target-head'),
+      false
+    )
   }
 }
