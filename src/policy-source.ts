@@ -16,6 +16,7 @@ import { promisify } from 'node:util'
 import { DATA_EXTENSIONS } from './evaluate/data.js'
 import type { Finding, Severity } from './findings.js'
 import type { PolicyChangeReport, PolicyFileChange } from './report/context.js'
+import { objectAt, stringAt, type Json } from './event-payload.js'
 
 export type { PolicyChangeReport, PolicyFileChange } from './report/context.js'
 
@@ -61,17 +62,6 @@ export type PolicySourceDecision =
   | { source: 'working-tree'; note: string }
   /** The run must not go on; `message` says why and what to do. */
   | { source: 'refuse'; message: string }
-
-type Json = Record<string, unknown>
-
-const objectAt = (value: unknown, key: string): Json | undefined => {
-  const found = (value as Json | undefined)?.[key]
-  return typeof found === 'object' && found !== null ? (found as Json) : undefined
-}
-const stringAt = (value: unknown, key: string): string | undefined => {
-  const found = (value as Json | undefined)?.[key]
-  return typeof found === 'string' && found !== '' ? found : undefined
-}
 
 /** A full commit ID (SHA-1 or SHA-256); anything else is never handed to git. */
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/

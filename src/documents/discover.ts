@@ -15,6 +15,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import picomatch from 'picomatch'
 import { describeGitHubError, type GitHubClient } from '../github.js'
+import { objectAt, stringAt, type Json } from '../event-payload.js'
 
 export type Scope = 'changed' | 'all'
 
@@ -147,16 +148,6 @@ export type ChangeRange =
   | { kind: 'since'; ref: string }
 
 const ZERO_SHA = /^0+$/
-
-type Json = Record<string, unknown>
-const objectAt = (value: unknown, key: string): Json | undefined => {
-  const found = (value as Json | undefined)?.[key]
-  return typeof found === 'object' && found !== null ? (found as Json) : undefined
-}
-const stringAt = (value: unknown, key: string): string | undefined => {
-  const found = (value as Json | undefined)?.[key]
-  return typeof found === 'string' && found !== '' ? found : undefined
-}
 
 /** The range an event's webhook payload describes; undefined for events that describe none. */
 export function changeRangeOf(eventName: string, payload: Json): ChangeRange | undefined {
