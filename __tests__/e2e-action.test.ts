@@ -4,25 +4,21 @@
  * the GitHub REST API served by the project's GitHub server. Reads what it printed and wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {
+  HEAD_SHA,
+  REPOSITORY,
+  runActionProcess,
+  type ActionProcessRun
+} from './support/action-process.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { startReleaseServer, type ReleaseServer } from './support/release-server.js'
 import { OPA_VERSION, opaBinary, repoRoot } from './support/tools.js'
 
-const REPOSITORY = 'octo-org/platform'
 const PR_NUMBER = 7
-const HEAD_SHA = 'e0c8d9f1a2b3c4d5e6f708192a3b4c5d6e7f8091'
-
-interface ActionRun {
-  code: number
-  stdout: string
-  summary: string
-  outputs: Record<string, string>
-  ms: number
-}
 
 let releases: ReleaseServer
 let github: GitHubServer
@@ -48,27 +44,13 @@ afterAll(async () => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
 })
 
-/** GITHUB_OUTPUT's `name<<delimiter` blocks → a map. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
-    if (!m) continue
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-    outputs[m[1]] = value.join('\n')
-  }
-  return outputs
-}
-
 async function runAction(options: {
   fixture: 'pass' | 'fail'
   runner: { temp: string; toolCache: string }
   inputs?: Record<string, string>
   pullRequest?: number
   files?: Record<string, string>
-}): Promise<ActionRun & { workspace: string }> {
+}): Promise<ActionProcessRun & { workspace: string }> {
   const prNumber = options.pullRequest ?? PR_NUMBER
   const workspace = tempDir('policy-gate-ws-')
   cpSync(path.join(repoRoot, '__tests__', 'fixtures', 'e2e', options.fixture), workspace, {
@@ -91,74 +73,25 @@ async function runAction(options: {
   }
   git('add', '.')
   git('commit', '-qm', 'head', '--allow-empty')
-  const files = tempDir('policy-gate-files-')
-  const eventPath = path.join(files, 'event.json')
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      action: 'synchronize',
-      number: prNumber,
-      pull_request: {
-        number: prNumber,
-        head: { sha: HEAD_SHA, ref: 'feature' },
-        base: { sha: baseSha, ref: 'main' }
-      },
-      repository: { full_name: REPOSITORY, name: 'platform', owner: { login: 'octo-org' } }
-    })
-  )
-  const outputFile = path.join(files, 'output')
-  const summaryFile = path.join(files, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  mkdirSync(options.runner.temp, { recursive: true })
-  const inputs: Record<string, string> = {
-    policy: 'policy',
-    scope: 'all',
-    'github-token': github.token,
-    'opa-version': OPA_VERSION,
-    'opa-download-url': releases.url,
-    comment: 'always',
-    'check-run': 'true',
-    'results-file': 'policy-gate-results.json',
-    ...options.inputs
-  }
-  const env: NodeJS.ProcessEnv = {
-    // No opa on PATH: the action must install it.
-    PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: github.url,
-    GITHUB_RUN_ID: '42',
-    GITHUB_JOB: 'policy',
-    RUNNER_TEMP: options.runner.temp,
-    RUNNER_TOOL_CACHE: options.runner.toolCache
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const started = performance.now()
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'index.js')], {
-    cwd: workspace,
-    env
+  const run = await runActionProcess({
+    workspace,
+    apiUrl: github.url,
+    pullRequest: prNumber,
+    baseSha,
+    runner: options.runner,
+    inputs: {
+      policy: 'policy',
+      scope: 'all',
+      'github-token': github.token,
+      'opa-version': OPA_VERSION,
+      'opa-download-url': releases.url,
+      comment: 'always',
+      'check-run': 'true',
+      'results-file': 'policy-gate-results.json',
+      ...options.inputs
+    }
   })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
-  return {
-    code,
-    stdout,
-    summary: readFileSync(summaryFile, 'utf8'),
-    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    ms: performance.now() - started,
-    workspace
-  }
+  return { ...run, workspace }
 }
 
 describe('node dist/index.js', () => {

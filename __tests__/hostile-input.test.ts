@@ -6,7 +6,7 @@
 // bundles swapped in a cache.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
   cpSync,
@@ -27,13 +27,12 @@ import { HOST_BUILTIN_NAMES, runGate } from '../src/gate.js'
 import { compilePolicies } from '../src/opa/compile.js'
 import { installOpa } from '../src/opa/install.js'
 import { escapeLogLine } from '../src/report/escape.js'
+import { HEAD_SHA, REPOSITORY, runActionProcess } from './support/action-process.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { hostileStrings } from './support/report-fixtures.js'
 import { startReleaseServer } from './support/release-server.js'
 import { OPA_VERSION, opaBinary, repoRoot } from './support/tools.js'
 
-const REPOSITORY = 'octo-org/platform'
-const HEAD_SHA = 'e0c8d9f1a2b3c4d5e6f708192a3b4c5d6e7f8091'
 const POLICY = path.join(repoRoot, '__tests__', 'fixtures', 'trust', 'policy')
 
 const temporary: string[] = []
@@ -106,67 +105,32 @@ async function runAction(options: {
     }))
   )
   const files = tempDir('policy-gate-hostile-files-')
-  const eventPath = path.join(files, 'event.json')
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      action: 'synchronize',
-      number: options.pullRequest,
-      pull_request: {
-        number: options.pullRequest,
-        head: { sha: HEAD_SHA, ref: 'feature' },
-        base: { sha: '1111111111111111111111111111111111111111', ref: 'main' }
-      },
-      repository: { full_name: REPOSITORY, name: 'platform', owner: { login: 'octo-org' } }
-    })
-  )
-  const summaryFile = path.join(files, 'summary')
-  writeFileSync(summaryFile, '')
-  writeFileSync(path.join(files, 'output'), '')
-  const inputs: Record<string, string> = {
-    policy: 'policy',
-    'github-token': github.token,
-    'opa-version': OPA_VERSION,
-    'opa-path': opaBinary,
-    comment: 'always',
-    'check-run': 'true',
-    'results-file': 'results.json',
-    'sarif-file': 'results.sarif',
-    // The workspace is no git checkout: these cases are about content, not where policies come
-    // from (policy-source.test.ts and e2e-action.test.ts cover the base commit).
-    'policy-source': 'head'
-  }
-  const env: NodeJS.ProcessEnv = {
-    PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_OUTPUT: path.join(files, 'output'),
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: github.url,
-    GITHUB_RUN_ID: '42',
-    GITHUB_JOB: 'policy',
-    RUNNER_TEMP: path.join(files, 'runner-temp'),
-    RUNNER_TOOL_CACHE: path.join(files, 'tool-cache'),
+  const run = await runActionProcess({
+    workspace,
+    apiUrl: github.url,
+    pullRequest: options.pullRequest,
+    baseSha: '1111111111111111111111111111111111111111',
+    runner: { temp: path.join(files, 'runner-temp'), toolCache: path.join(files, 'tool-cache') },
+    inputs: {
+      policy: 'policy',
+      'github-token': github.token,
+      'opa-version': OPA_VERSION,
+      'opa-path': opaBinary,
+      comment: 'always',
+      'check-run': 'true',
+      'results-file': 'results.json',
+      'sarif-file': 'results.sarif',
+      // The workspace is no git checkout: these cases are about content, not where policies come
+      // from (policy-source.test.ts and e2e-action.test.ts cover the base commit).
+      'policy-source': 'head'
+    },
     // What the runner gives a JavaScript action besides its inputs.
-    ACTIONS_RUNTIME_TOKEN: 'runtime-token-must-not-leak',
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token-must-not-leak'
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'index.js')], {
-    cwd: workspace,
-    env
+    env: {
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token-must-not-leak',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token-must-not-leak'
+    }
   })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
-  return { code, stdout, summary: readFileSync(summaryFile, 'utf8'), workspace }
+  return { code: run.code, stdout: run.stdout, summary: run.summary, workspace }
 }
 
 interface WorkflowCommand {
