@@ -32,7 +32,7 @@ describe('policy-gate CLI', () => {
   it('version names policy-gate and the pinned OPA', async () => {
     const r = await cli(['version'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^policy-gate \d+\.\d+\.\d+\nOPA 1\.22\.3/)
+    expect(r.stdout).toMatch(/^policy-gate \d+\.\d+\.\d+\nOPA 1\.22\.3 .*\nbuilt-in library \d+\.\d+\.\d+ \([0-9a-f]{12}: \d+ modules/)
   })
 
   it('unknown commands and formats are named with what is accepted', async () => {

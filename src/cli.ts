@@ -429,6 +429,16 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The shipped library's identity: its content key and size (it is versioned with policy-gate). */
+async function builtinLibraryVersion(): Promise<string> {
+  const dir = builtinBundleDir()
+  if (!dir) return 'built-in library: not built (npm run package)'
+  const bundle = await loadBuiltinBundle(dir)
+  const rules = bundle.plan.namespaces.reduce((n, ns) => n + ns.ruleCount, 0)
+  const modules = bundle.modules.filter(m => !m.test).length
+  return `built-in library ${VERSION} (${bundle.key.slice(0, 12)}: ${modules} modules, ${rules} rule definitions)`
+}
+
 /** Runs one command line; returns the process exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv
@@ -442,7 +452,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await verifyCommand(rest, io)
       case 'version':
         io.stdout(
-          `policy-gate ${VERSION}\nOPA ${DEFAULT_OPA_VERSION} (pinned, used to compile policies)\n`
+          `policy-gate ${VERSION}\nOPA ${DEFAULT_OPA_VERSION} (pinned, used to compile policies)\n${await builtinLibraryVersion()}\n`
         )
         return 0
       case undefined:
