@@ -32,7 +32,9 @@ describe('policy-gate CLI', () => {
   it('version names policy-gate and the pinned OPA', async () => {
     const r = await cli(['version'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^policy-gate \d+\.\d+\.\d+\nOPA 1\.22\.3 .*\nbuilt-in library \d+\.\d+\.\d+ \([0-9a-f]{12}: \d+ modules/)
+    expect(r.stdout).toMatch(
+      /^policy-gate \d+\.\d+\.\d+\nOPA 1\.22\.3 .*\nbuilt-in library \d+\.\d+\.\d+ \([0-9a-f]{12}: \d+ modules/
+    )
   })
 
   it('unknown commands and formats are named with what is accepted', async () => {
@@ -67,6 +69,18 @@ describe('policy-gate CLI', () => {
     expect(audit.code).toBe(0)
     expect(audit.stdout).toContain('FAIL - k8s/app.yaml - main - container "sidecar"')
     expect((await cli(['test', '--fail-on-warn', 'k8s/app.yaml'])).code).toBe(2)
+  })
+
+  it('reads files named outside the working directory, as conftest does', async () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'policy-gate-cli-cwd-'))
+    temporary.push(elsewhere)
+    const file = path.join(failFixture, 'k8s', 'app.yaml')
+    const r = await cli(
+      ['test', '-p', path.join(failFixture, 'policy'), '-o', 'json', file],
+      elsewhere
+    )
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ filename: file, failures: [expect.anything()] })
   })
 
   it('parse prints the documents as the policies see them', async () => {

@@ -313,9 +313,12 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
     })
   }
   progress(`policy-gate: checking ${files.length} file(s)…`)
+  // Files named outside the working directory are the user's choice on a laptop (the action's
+  // workspace confinement is for pull request content): read them from / by absolute path.
+  const outside = files.some(f => path.relative(io.cwd, path.resolve(io.cwd, f)).startsWith('..'))
   const run = await runGate({
-    cwd: io.cwd,
-    files,
+    cwd: outside ? path.parse(io.cwd).root : io.cwd,
+    files: outside ? files.map(f => path.resolve(io.cwd, f)) : files,
     ...(values.parser ? { parser: values.parser } : {}),
     maxFileSize: values['max-file-size'] ? Number(values['max-file-size']) : 5_000_000,
     combine: values.combine ?? false,
