@@ -61765,7 +61765,8 @@ function truncate(text, max) {
  */
 function neutralizeReferences(text) {
     return text
-        .replace(/@(?=[A-Za-z0-9])/g, `@${ZWJ}`)
+        // Any @ before a non-space: Markdown between the @ and a name (`@**x**`) renders away.
+        .replace(/@(?=\S)/g, `@${ZWJ}`)
         .replace(/#(?=\d)/g, `#${ZWJ}`)
         .replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`)
         .replace(/:\/\//g, `:${ZWJ}//`)
