@@ -16,6 +16,8 @@
  *   nothing below the reset point ever points above it.
  */
 
+import { exportStackPointer, importedMemoryPages, STACK_POINTER_EXPORT } from './wasm-module.js'
+
 /** A host built-in: arguments and result are Rego-syntax text (`opa_value_dump`/`opa_value_parse`),
  * so sets stay sets. `undefined` makes the call undefined, as a built-in error does in OPA's
  * non-strict mode. */
@@ -47,9 +49,16 @@ interface WasmMemory {
 interface WasmInstance {
   readonly exports: Record<string, unknown>
 }
+interface WasmGlobal {
+  value: number
+}
+interface WasmModule {
+  readonly kind: 'module'
+}
 interface WasmApi {
-  Memory: new (descriptor: { initial: number }) => WasmMemory
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: WasmInstance }>
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory
+  Instance: new (module: WasmModule, imports: object) => WasmInstance
+  compile(bytes: Uint8Array): Promise<WasmModule>
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
@@ -94,79 +103,48 @@ const REQUIRED_EXPORTS: readonly (keyof OpaExports)[] = [
   'entrypoints'
 ]
 
-function readLeb128(bytes: Uint8Array, start: number): [value: number, next: number] {
-  let value = 0
-  let shift = 0
-  let position = start
-  for (;;) {
-    const byte = bytes[position++]
-    value += (byte & 0x7f) * 2 ** shift
-    shift += 7
-    if ((byte & 0x80) === 0) return [value, position]
-  }
-}
-
-/** The initial size (64 KiB pages) of the memory the module imports: its data must fit in it. */
-export function importedMemoryPages(wasm: Uint8Array): number {
-  let position = 8 // magic and version
-  while (position < wasm.length) {
-    const section = wasm[position++]
-    let size: number
-    ;[size, position] = readLeb128(wasm, position)
-    const end = position + size
-    if (section === 2) {
-      let count: number
-      ;[count, position] = readLeb128(wasm, position)
-      for (let i = 0; i < count; i++) {
-        for (let name = 0; name < 2; name++) {
-          let length: number
-          ;[length, position] = readLeb128(wasm, position)
-          position += length
-        }
-        const kind = wasm[position++]
-        if (kind === 2) return readLeb128(wasm, position + 1)[0] // memory: flags, then minimum
-        if (kind === 0)
-          position = readLeb128(wasm, position)[1] // function: type index
-        else if (kind === 1) position = readLeb128(wasm, readLeb128(wasm, position + 2)[1])[1]
-        else if (kind === 3) position += 2 // global: type, mutability
-      }
-    }
-    position = end
-  }
-  return 2
-}
-
 /**
- * The memory the module starts with, in 64 KiB pages (2 GiB). OPA's allocator grows memory one
- * page at a time once its heap reaches the end, and each grow costs V8 about a millisecond (it
- * accounts the memory to the garbage collector): a plan whose evaluation allocates 1 GB took 26 s
- * growing and 2.4 s evaluating. Memory the module does not touch is only reserved address space,
- * so a large start costs no resident memory.
+ * The module's memory, in 64 KiB pages: just under 2 GiB from the start, and no more. OPA's
+ * allocator grows memory one page at a time once its heap reaches the end, and V8 makes each grow
+ * costly (about a millisecond near 1 GiB: a plan whose evaluation allocated 1 GB took 26 s
+ * growing and 2.4 s evaluating); at its maximum, memory never grows. Memory the module does not
+ * touch is only reserved address space, so starting large costs no resident memory. A page under
+ * 2 GiB, because V8 spends milliseconds on every grow of a 2 GiB memory, even by 0 pages (the
+ * allocator's start does one; see instantiate). The ceiling makes a runaway evaluation fail
+ * ("opa_malloc: failed") at 2 GiB rather than at wasm32's 4 GiB, where the allocator's 32-bit
+ * heap top wraps to 0 and every later allocation fails too.
  */
-export const INITIAL_MEMORY_PAGES = 32768
+export const MEMORY_PAGES = 32767
 
-/** A memory of INITIAL_MEMORY_PAGES, or of the module's minimum where so much cannot be reserved. */
+/** The memory for one instance; only the module's minimum where 2 GiB cannot be reserved. */
 function reserveMemory(minimumPages: number): WasmMemory {
+  const pages = Math.max(minimumPages, MEMORY_PAGES)
   try {
-    return new wasmApi.Memory({ initial: Math.max(minimumPages, INITIAL_MEMORY_PAGES) })
+    return new wasmApi.Memory({ initial: pages, maximum: pages })
   } catch {
-    return new wasmApi.Memory({ initial: minimumPages })
+    return new wasmApi.Memory({ initial: minimumPages, maximum: pages })
   }
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/** One WASM instance of the compiled policies, reused for every document of a run. */
+/**
+ * The compiled policies, instantiated once and reused for every document of a run. After a
+ * policy's runtime error (`opa_abort`) the module's stack pointer is put back and its heap
+ * reset (see wasm-module.ts); after any other fault, or when the stack pointer could not be
+ * exported, the instance is replaced by a new one with the same data, overlay and input.
+ */
 export class WasmPolicy {
   private exports!: OpaExports
-  private readonly memory: WasmMemory
+  private memory!: WasmMemory
   private hostById: (HostFunction | string)[] = []
   private entrypointIds: Record<string, number> = {}
   /** The heap pointer once the module is instantiated: the data is parsed from here. */
   private moduleTop = 0
   /** The heap pointer above the parsed data: the evaluations' heap is reset to here. */
   private transientBase = 0
+  private data: Record<string, unknown> = {}
   /** Each data key's parsed value and the one-element path that adds it to an overlay. */
   private dataKeys: { key: string; value: number; path: number }[] = []
   private overlayJson = '{}'
@@ -175,20 +153,36 @@ export class WasmPolicy {
   private inputJson: string | undefined
   private hasInput = false
   private inputValue = 0
+  private stackPointer: WasmGlobal | undefined
+  private stackTop = 0
 
-  private constructor(minimumPages: number) {
-    this.memory = reserveMemory(minimumPages)
-  }
+  private constructor(
+    private readonly module: WasmModule,
+    private readonly minimumPages: number,
+    private readonly host: Record<string, HostFunction>
+  ) {}
 
   static async load(wasm: Uint8Array, host: Record<string, HostFunction>): Promise<WasmPolicy> {
-    const policy = new WasmPolicy(importedMemoryPages(wasm))
-    const call = (id: number, ...args: number[]): number => policy.callHost(id, args)
+    const module = await wasmApi.compile(exportStackPointer(wasm) ?? wasm)
+    const policy = new WasmPolicy(module, importedMemoryPages(wasm), host)
+    policy.instantiate()
+    return policy
+  }
+
+  /**
+   * A new instance of the module, with the current data, overlay and input. It reuses the
+   * memory: instantiating rewrites the module's data segments and its start function resets the
+   * allocator, so nothing of the old instance is read again.
+   */
+  private instantiate(): void {
+    this.memory ??= reserveMemory(this.minimumPages)
+    const call = (id: number, ...args: number[]): number => this.callHost(id, args)
     const env = {
-      memory: policy.memory,
+      memory: this.memory,
       opa_abort: (address: number) => {
-        throw new PolicyAbort(policy.readString(address))
+        throw new PolicyAbort(this.readString(address))
       },
-      opa_println: (address: number) => console.log(policy.readString(address)),
+      opa_println: (address: number) => console.log(this.readString(address)),
       opa_builtin0: (id: number) => call(id),
       opa_builtin1: (id: number, _ctx: number, a: number) => call(id, a),
       opa_builtin2: (id: number, _ctx: number, a: number, b: number) => call(id, a, b),
@@ -197,20 +191,24 @@ export class WasmPolicy {
       opa_builtin4: (id: number, _ctx: number, a: number, b: number, c: number, d: number) =>
         call(id, a, b, c, d)
     }
-    const { instance } = await wasmApi.instantiate(wasm, { env })
+    const instance = new wasmApi.Instance(this.module, { env })
     const missing = REQUIRED_EXPORTS.filter(name => typeof instance.exports[name] !== 'function')
     if (missing.length > 0) {
       throw new Error(
         `The compiled policy is not an OPA WASM module of ABI 1.2 or later (missing ${missing.join(', ')}); rebuild it with the pinned OPA.`
       )
     }
-    policy.exports = instance.exports as unknown as OpaExports
-    policy.moduleTop = policy.exports.opa_heap_ptr_get()
-    const builtins = policy.dumpJson(policy.exports.builtins()) as Record<string, number>
-    for (const [name, id] of Object.entries(builtins)) policy.hostById[id] = host[name] ?? name
-    policy.entrypointIds = policy.dumpJson(policy.exports.entrypoints()) as Record<string, number>
-    policy.setData({})
-    return policy
+    this.exports = instance.exports as unknown as OpaExports
+    this.stackPointer = instance.exports[STACK_POINTER_EXPORT] as WasmGlobal | undefined
+    this.stackTop = this.stackPointer?.value ?? 0
+    this.moduleTop = this.exports.opa_heap_ptr_get()
+    const builtins = this.dumpJson(this.exports.builtins()) as Record<string, number>
+    this.hostById = []
+    for (const [name, id] of Object.entries(builtins)) this.hostById[id] = this.host[name] ?? name
+    this.entrypointIds = this.dumpJson(this.exports.entrypoints()) as Record<string, number>
+    this.parseData()
+    this.buildDataRoot()
+    if (this.hasInput) this.inputValue = this.parseInput()
   }
 
   get entrypoints(): Record<string, number> {
@@ -219,18 +217,24 @@ export class WasmPolicy {
 
   /** Replaces `data` for the evaluations that follow (and clears the overlay and the input). */
   setData(data: Record<string, unknown>): void {
+    this.data = data
+    this.overlayJson = '{}'
+    this.overlayKeys = new Set()
+    this.inputJson = undefined
+    this.hasInput = false
+    this.parseData()
+    this.buildDataRoot()
+  }
+
+  /** Parses each data key once, at the bottom of the heap, below where evaluations reset it. */
+  private parseData(): void {
     this.exports.opa_heap_ptr_set(this.moduleTop)
-    this.dataKeys = Object.entries(data).map(([key, value]) => ({
+    this.dataKeys = Object.entries(this.data).map(([key, value]) => ({
       key,
       value: this.parse(JSON.stringify(value) ?? 'null', 'opa_json_parse'),
       path: this.parse(JSON.stringify([key]), 'opa_json_parse')
     }))
     this.transientBase = this.exports.opa_heap_ptr_get()
-    this.overlayJson = '{}'
-    this.overlayKeys = new Set()
-    this.inputJson = undefined
-    this.hasInput = false
-    this.buildDataRoot()
   }
 
   /**
@@ -278,8 +282,12 @@ export class WasmPolicy {
       const resultSet = this.dumpJson(x.opa_eval_ctx_get_result(context)) as { result: unknown }[]
       return resultSet.length > 0 ? resultSet[0].result : undefined
     } catch (error) {
-      // An abort can leave the allocator mid-update: start again from a clean heap.
-      this.resetTransientHeap()
+      if (error instanceof PolicyAbort && this.stackPointer) {
+        this.stackPointer.value = this.stackTop
+        this.resetTransientHeap()
+      } else {
+        this.instantiate()
+      }
       throw error
     }
   }
