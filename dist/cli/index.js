@@ -43735,7 +43735,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1068);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9788);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), {
     stdout: text => process.stdout.write(text),
@@ -43750,7 +43750,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1068:
+/***/ 9788:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56368,6 +56368,207 @@ function parseErrorFinding(file) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/evaluate/wasm-module.js
+/**
+ * What the loader (wasm.ts) reads from, and adds to, a compiled policy's WebAssembly binary
+ * before instantiating it: the size of the memory it imports, and an export of its stack pointer.
+ *
+ * The stack pointer: OPA's runtime is C compiled by LLVM, which keeps a shadow stack in linear
+ * memory below a mutable global (`__stack_pointer`, not exported). A policy's runtime error
+ * reaches JavaScript through the `opa_abort` import, which throws; the C functions in progress
+ * never restore the pointer, so each error leaves it lower (about 100 bytes), and after some six
+ * hundred errors it leaves the 64 KiB stack and the module faults. With the global exported, the
+ * loader puts it back after each error.
+ */
+const SECTION_IMPORT = 2;
+const SECTION_GLOBAL = 6;
+const SECTION_EXPORT = 7;
+const KIND_GLOBAL = 3;
+const I32 = 0x7f;
+/** The name the stack pointer is exported under. */
+const STACK_POINTER_EXPORT = 'policy_gate_stack_pointer';
+function readUleb(bytes, start) {
+    let value = 0;
+    let shift = 0;
+    let position = start;
+    for (;;) {
+        if (position >= bytes.length)
+            throw new Error('truncated LEB128');
+        const byte = bytes[position++];
+        value += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+        if ((byte & 0x80) === 0)
+            return [value, position];
+    }
+}
+function skipSleb(bytes, start) {
+    let position = start;
+    while (bytes[position++] & 0x80)
+        if (position >= bytes.length)
+            throw new Error('truncated LEB128');
+    return position;
+}
+function encodeUleb(value) {
+    const out = [];
+    let v = value;
+    do {
+        let byte = v & 0x7f;
+        v = Math.floor(v / 128);
+        if (v !== 0)
+            byte |= 0x80;
+        out.push(byte);
+    } while (v !== 0);
+    return out;
+}
+function sections(wasm) {
+    const out = [];
+    let position = 8; // magic and version
+    while (position < wasm.length) {
+        const start = position;
+        const id = wasm[position++];
+        const [size, content] = readUleb(wasm, position);
+        out.push({ id, start, content, end: content + size });
+        position = content + size;
+    }
+    return out;
+}
+/** Skips a name (a length-prefixed UTF-8 string). */
+function skipName(bytes, position) {
+    const [length, next] = readUleb(bytes, position);
+    return next + length;
+}
+/** The initial size (64 KiB pages) of the memory the module imports: its data must fit in it. */
+function importedMemoryPages(wasm) {
+    const imports = sections(wasm).find(s => s.id === SECTION_IMPORT);
+    if (!imports)
+        return 1;
+    let [count, position] = readUleb(wasm, imports.content);
+    for (; count > 0; count--) {
+        position = skipName(wasm, skipName(wasm, position));
+        const kind = wasm[position++];
+        if (kind === 2)
+            return readUleb(wasm, position + 1)[0]; // memory: limits flags, then minimum
+        if (kind === 0)
+            position = readUleb(wasm, position)[1]; // function: type index
+        else if (kind === 1) {
+            // table: reference type, limits flags, minimum (and maximum when flagged)
+            const flags = wasm[position + 1];
+            position = readUleb(wasm, position + 2)[1];
+            if (flags & 1)
+                position = readUleb(wasm, position)[1];
+        }
+        else if (kind === KIND_GLOBAL)
+            position += 2; // value type, mutability
+    }
+    return 1;
+}
+/** Skips a constant expression (a global's initial value) up to and including its `end`. */
+function skipConstantExpression(bytes, start) {
+    let position = start;
+    for (;;) {
+        const opcode = bytes[position++];
+        if (opcode === 0x0b)
+            return position;
+        if (opcode === 0x41 || opcode === 0x42)
+            position = skipSleb(bytes, position);
+        else if (opcode === 0x43)
+            position += 4;
+        else if (opcode === 0x44)
+            position += 8;
+        else if (opcode === 0x23 || opcode === 0xd2)
+            position = readUleb(bytes, position)[1];
+        else if (opcode === 0xd0)
+            position += 1;
+        else
+            throw new Error(`unexpected opcode 0x${opcode.toString(16)} in a constant expression`);
+    }
+}
+/**
+ * The module with its stack pointer exported as STACK_POINTER_EXPORT, or undefined when it cannot
+ * be told apart: it is taken to be the module's only mutable i32 global that is not exported
+ * already (in OPA's modules, global 0; the others are the exported ABI version numbers).
+ */
+function exportStackPointer(wasm) {
+    try {
+        const all = sections(wasm);
+        const exportSection = all.find(s => s.id === SECTION_EXPORT);
+        const globalSection = all.find(s => s.id === SECTION_GLOBAL);
+        if (!exportSection || !globalSection)
+            return undefined;
+        let importedGlobals = 0;
+        const imports = all.find(s => s.id === SECTION_IMPORT);
+        if (imports) {
+            let [count, position] = readUleb(wasm, imports.content);
+            for (; count > 0; count--) {
+                position = skipName(wasm, skipName(wasm, position));
+                const kind = wasm[position++];
+                if (kind === 0)
+                    position = readUleb(wasm, position)[1];
+                else if (kind === 1) {
+                    const flags = wasm[position + 1];
+                    position = readUleb(wasm, position + 2)[1];
+                    if (flags & 1)
+                        position = readUleb(wasm, position)[1];
+                }
+                else if (kind === 2) {
+                    const flags = wasm[position];
+                    position = readUleb(wasm, position + 1)[1];
+                    if (flags & 1)
+                        position = readUleb(wasm, position)[1];
+                }
+                else if (kind === KIND_GLOBAL) {
+                    importedGlobals++;
+                    position += 2;
+                }
+                else
+                    return undefined;
+            }
+        }
+        const mutableI32 = [];
+        const [globals, first] = readUleb(wasm, globalSection.content);
+        let position = first;
+        for (let i = 0; i < globals; i++) {
+            const type = wasm[position];
+            const mutable = wasm[position + 1] === 1;
+            position = skipConstantExpression(wasm, position + 2);
+            if (type === I32 && mutable)
+                mutableI32.push(importedGlobals + i);
+        }
+        const exportedGlobals = new Set();
+        const [exports, entries] = readUleb(wasm, exportSection.content);
+        position = entries;
+        for (let i = 0; i < exports; i++) {
+            position = skipName(wasm, position);
+            const kind = wasm[position++];
+            let index;
+            [index, position] = readUleb(wasm, position);
+            if (kind === KIND_GLOBAL)
+                exportedGlobals.add(index);
+        }
+        const candidates = mutableI32.filter(index => !exportedGlobals.has(index));
+        if (candidates.length !== 1)
+            return undefined;
+        const name = new TextEncoder().encode(STACK_POINTER_EXPORT);
+        const content = [
+            ...encodeUleb(exports + 1),
+            ...wasm.subarray(entries, exportSection.end),
+            ...encodeUleb(name.length),
+            ...name,
+            KIND_GLOBAL,
+            ...encodeUleb(candidates[0])
+        ];
+        const section = [SECTION_EXPORT, ...encodeUleb(content.length), ...content];
+        const out = new Uint8Array(wasm.length - (exportSection.end - exportSection.start) + section.length);
+        out.set(wasm.subarray(0, exportSection.start), 0);
+        out.set(section, exportSection.start);
+        out.set(wasm.subarray(exportSection.end), exportSection.start + section.length);
+        return out;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/evaluate/wasm.js
 /**
  * The compiled policies in one WebAssembly instance, driven through OPA's WASM ABI (1.2+)
@@ -56386,6 +56587,7 @@ function parseErrorFinding(file) {
  *   the parsed data (`opa_value_add_path`), so changing files never re-parses the data and
  *   nothing below the reset point ever points above it.
  */
+
 function hostFunction(fn) {
     return Object.assign(fn, { regoValues: true });
 }
@@ -56422,71 +56624,40 @@ const REQUIRED_EXPORTS = [
     'builtins',
     'entrypoints'
 ];
-function readLeb128(bytes, start) {
-    let value = 0;
-    let shift = 0;
-    let position = start;
-    for (;;) {
-        const byte = bytes[position++];
-        value += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-        if ((byte & 0x80) === 0)
-            return [value, position];
-    }
-}
-/** The initial size (64 KiB pages) of the memory the module imports: its data must fit in it. */
-function importedMemoryPages(wasm) {
-    let position = 8; // magic and version
-    while (position < wasm.length) {
-        const section = wasm[position++];
-        let size;
-        [size, position] = readLeb128(wasm, position);
-        const end = position + size;
-        if (section === 2) {
-            let count;
-            [count, position] = readLeb128(wasm, position);
-            for (let i = 0; i < count; i++) {
-                for (let name = 0; name < 2; name++) {
-                    let length;
-                    [length, position] = readLeb128(wasm, position);
-                    position += length;
-                }
-                const kind = wasm[position++];
-                if (kind === 2)
-                    return readLeb128(wasm, position + 1)[0]; // memory: flags, then minimum
-                if (kind === 0)
-                    position = readLeb128(wasm, position)[1]; // function: type index
-                else if (kind === 1)
-                    position = readLeb128(wasm, readLeb128(wasm, position + 2)[1])[1];
-                else if (kind === 3)
-                    position += 2; // global: type, mutability
-            }
-        }
-        position = end;
-    }
-    return 2;
-}
 /**
- * The memory the module starts with, in 64 KiB pages (2 GiB). OPA's allocator grows memory one
- * page at a time once its heap reaches the end, and each grow costs V8 about a millisecond (it
- * accounts the memory to the garbage collector): a plan whose evaluation allocates 1 GB took 26 s
- * growing and 2.4 s evaluating. Memory the module does not touch is only reserved address space,
- * so a large start costs no resident memory.
+ * The module's memory, in 64 KiB pages: just under 2 GiB from the start, and no more. OPA's
+ * allocator grows memory one page at a time once its heap reaches the end, and V8 makes each grow
+ * costly (about a millisecond near 1 GiB: a plan whose evaluation allocated 1 GB took 26 s
+ * growing and 2.4 s evaluating); at its maximum, memory never grows. Memory the module does not
+ * touch is only reserved address space, so starting large costs no resident memory. A page under
+ * 2 GiB, because V8 spends milliseconds on every grow of a 2 GiB memory, even by 0 pages (the
+ * allocator's start does one; see instantiate). The ceiling makes a runaway evaluation fail
+ * ("opa_malloc: failed") at 2 GiB rather than at wasm32's 4 GiB, where the allocator's 32-bit
+ * heap top wraps to 0 and every later allocation fails too.
  */
-const INITIAL_MEMORY_PAGES = 32768;
-/** A memory of INITIAL_MEMORY_PAGES, or of the module's minimum where so much cannot be reserved. */
+const MEMORY_PAGES = 32767;
+/** The memory for one instance; only the module's minimum where 2 GiB cannot be reserved. */
 function reserveMemory(minimumPages) {
+    const pages = Math.max(minimumPages, MEMORY_PAGES);
     try {
-        return new wasmApi.Memory({ initial: Math.max(minimumPages, INITIAL_MEMORY_PAGES) });
+        return new wasmApi.Memory({ initial: pages, maximum: pages });
     }
     catch {
-        return new wasmApi.Memory({ initial: minimumPages });
+        return new wasmApi.Memory({ initial: minimumPages, maximum: pages });
     }
 }
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** One WASM instance of the compiled policies, reused for every document of a run. */
+/**
+ * The compiled policies, instantiated once and reused for every document of a run. After a
+ * policy's runtime error (`opa_abort`) the module's stack pointer is put back and its heap
+ * reset (see wasm-module.ts); after any other fault, or when the stack pointer could not be
+ * exported, the instance is replaced by a new one with the same data, overlay and input.
+ */
 class WasmPolicy {
+    module;
+    minimumPages;
+    host;
     exports;
     memory;
     hostById = [];
@@ -56495,6 +56666,7 @@ class WasmPolicy {
     moduleTop = 0;
     /** The heap pointer above the parsed data: the evaluations' heap is reset to here. */
     transientBase = 0;
+    data = {};
     /** Each data key's parsed value and the one-element path that adds it to an overlay. */
     dataKeys = [];
     overlayJson = '{}';
@@ -56503,55 +56675,80 @@ class WasmPolicy {
     inputJson;
     hasInput = false;
     inputValue = 0;
-    constructor(minimumPages) {
-        this.memory = reserveMemory(minimumPages);
+    stackPointer;
+    stackTop = 0;
+    constructor(module, minimumPages, host) {
+        this.module = module;
+        this.minimumPages = minimumPages;
+        this.host = host;
     }
     static async load(wasm, host) {
-        const policy = new WasmPolicy(importedMemoryPages(wasm));
-        const call = (id, ...args) => policy.callHost(id, args);
+        const module = await wasmApi.compile(exportStackPointer(wasm) ?? wasm);
+        const policy = new WasmPolicy(module, importedMemoryPages(wasm), host);
+        policy.instantiate();
+        return policy;
+    }
+    /**
+     * A new instance of the module, with the current data, overlay and input. It reuses the
+     * memory: instantiating rewrites the module's data segments and its start function resets the
+     * allocator, so nothing of the old instance is read again.
+     */
+    instantiate() {
+        this.memory ??= reserveMemory(this.minimumPages);
+        const call = (id, ...args) => this.callHost(id, args);
         const env = {
-            memory: policy.memory,
+            memory: this.memory,
             opa_abort: (address) => {
-                throw new PolicyAbort(policy.readString(address));
+                throw new PolicyAbort(this.readString(address));
             },
-            opa_println: (address) => console.log(policy.readString(address)),
+            opa_println: (address) => console.log(this.readString(address)),
             opa_builtin0: (id) => call(id),
             opa_builtin1: (id, _ctx, a) => call(id, a),
             opa_builtin2: (id, _ctx, a, b) => call(id, a, b),
             opa_builtin3: (id, _ctx, a, b, c) => call(id, a, b, c),
             opa_builtin4: (id, _ctx, a, b, c, d) => call(id, a, b, c, d)
         };
-        const { instance } = await wasmApi.instantiate(wasm, { env });
+        const instance = new wasmApi.Instance(this.module, { env });
         const missing = REQUIRED_EXPORTS.filter(name => typeof instance.exports[name] !== 'function');
         if (missing.length > 0) {
             throw new Error(`The compiled policy is not an OPA WASM module of ABI 1.2 or later (missing ${missing.join(', ')}); rebuild it with the pinned OPA.`);
         }
-        policy.exports = instance.exports;
-        policy.moduleTop = policy.exports.opa_heap_ptr_get();
-        const builtins = policy.dumpJson(policy.exports.builtins());
+        this.exports = instance.exports;
+        this.stackPointer = instance.exports[STACK_POINTER_EXPORT];
+        this.stackTop = this.stackPointer?.value ?? 0;
+        this.moduleTop = this.exports.opa_heap_ptr_get();
+        const builtins = this.dumpJson(this.exports.builtins());
+        this.hostById = [];
         for (const [name, id] of Object.entries(builtins))
-            policy.hostById[id] = host[name] ?? name;
-        policy.entrypointIds = policy.dumpJson(policy.exports.entrypoints());
-        policy.setData({});
-        return policy;
+            this.hostById[id] = this.host[name] ?? name;
+        this.entrypointIds = this.dumpJson(this.exports.entrypoints());
+        this.parseData();
+        this.buildDataRoot();
+        if (this.hasInput)
+            this.inputValue = this.parseInput();
     }
     get entrypoints() {
         return this.entrypointIds;
     }
     /** Replaces `data` for the evaluations that follow (and clears the overlay and the input). */
     setData(data) {
+        this.data = data;
+        this.overlayJson = '{}';
+        this.overlayKeys = new Set();
+        this.inputJson = undefined;
+        this.hasInput = false;
+        this.parseData();
+        this.buildDataRoot();
+    }
+    /** Parses each data key once, at the bottom of the heap, below where evaluations reset it. */
+    parseData() {
         this.exports.opa_heap_ptr_set(this.moduleTop);
-        this.dataKeys = Object.entries(data).map(([key, value]) => ({
+        this.dataKeys = Object.entries(this.data).map(([key, value]) => ({
             key,
             value: this.parse(JSON.stringify(value) ?? 'null', 'opa_json_parse'),
             path: this.parse(JSON.stringify([key]), 'opa_json_parse')
         }));
         this.transientBase = this.exports.opa_heap_ptr_get();
-        this.overlayJson = '{}';
-        this.overlayKeys = new Set();
-        this.inputJson = undefined;
-        this.hasInput = false;
-        this.buildDataRoot();
     }
     /**
      * Top-level keys that replace data's for the evaluations that follow, such as `conftest`
@@ -56601,8 +56798,13 @@ class WasmPolicy {
             return resultSet.length > 0 ? resultSet[0].result : undefined;
         }
         catch (error) {
-            // An abort can leave the allocator mid-update: start again from a clean heap.
-            this.resetTransientHeap();
+            if (error instanceof PolicyAbort && this.stackPointer) {
+                this.stackPointer.value = this.stackTop;
+                this.resetTransientHeap();
+            }
+            else {
+                this.instantiate();
+            }
             throw error;
         }
     }
