@@ -198,7 +198,7 @@ async function benchCorpus(
     // Alternate which goes first, so drift in the machine's load falls on both alike.
     const order = rep % 2 === 0 ? tools : [...tools].reverse()
     for (const [key, command] of [...order, ['floor', floor] as [keyof typeof runs, Command]]) {
-      if (problems[key]?.startsWith('>')) continue // timed out before: once is enough
+      if (problems[key]) continue // failed or timed out before: once is enough
       const m = await measure(command)
       const failure = describeFailure(m, options.timeoutMs)
       // A failed run (policy-gate exits 1 when a namespace could not be evaluated) still has a
@@ -224,7 +224,7 @@ async function benchCorpus(
   }
   const outputs: { policyGate?: string; conftest?: string } = {}
   for (const [key, command] of tools) {
-    if (problems[key]?.startsWith('>')) continue // it timed out already
+    if (problems[key]) continue // its decisions would not be comparable
     const m = await measure(asJson(command))
     if (!m.timedOut && m.stdout.trim().startsWith('['))
       outputs[key as 'policyGate' | 'conftest'] = m.stdout
@@ -339,6 +339,7 @@ async function main(): Promise<void> {
       timeout: { type: 'string' },
       'warm-reps': { type: 'string' },
       'no-warm-start': { type: 'boolean' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -353,9 +354,15 @@ async function main(): Promise<void> {
         '  --timeout S        stop a command after S seconds (default 900)',
         '  --warm-reps N      repetitions of the warm start (default 10)',
         '  --no-warm-start    skip the warm start',
+        '  --from FILE        print the results of an earlier run (its results.json) again',
         ''
       ].join('\n')
     )
+    return
+  }
+  if (values.from) {
+    const earlier = JSON.parse(await fs.readFile(values.from, 'utf8')) as BenchResults
+    process.stdout.write(renderResults(earlier))
     return
   }
   const count = (name: string, value: string | undefined, fallback: number): number => {

@@ -113,7 +113,9 @@ export function renderResults(results: BenchResults): string {
         `${c.units} ${c.unitName}, ${c.files} file(s)`,
         wall(c.policyGate),
         wall(c.conftest),
-        ratio(c.policyGate.wallMs, c.conftest.wallMs),
+        c.policyGate.problem || c.conftest.problem
+          ? '— (a run failed)'
+          : ratio(c.policyGate.wallMs, c.conftest.wallMs),
         c.opaEval
           ? c.opaEval.wallMs === undefined
             ? (c.opaEval.problem ?? '—')
@@ -255,13 +257,14 @@ export function renderTargets(results: BenchResults): string[] {
   const slower = results.corpora.filter(
     c =>
       c.policyGate.wallMs === undefined ||
+      c.policyGate.problem !== undefined ||
       (c.conftest.wallMs !== undefined && c.policyGate.wallMs >= c.conftest.wallMs)
   )
   lines.push(
     `- faster than conftest at every size: ${
       slower.length === 0
         ? 'met'
-        : `NOT met on ${slower.map(c => `${c.name} (${c.policyGate.wallMs === undefined ? (c.policyGate.problem ?? 'no result') : ratio(c.policyGate.wallMs, c.conftest.wallMs)})`).join(', ')}`
+        : `NOT met on ${slower.map(c => `${c.name} (${c.policyGate.problem ? 'policy-gate failed' : ratio(c.policyGate.wallMs, c.conftest.wallMs)})`).join(', ')}`
     }`
   )
   for (const c of large) {
