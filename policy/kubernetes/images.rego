@@ -6,10 +6,10 @@ import data.lib.images
 import data.lib.kubernetes as k8s
 
 # Containers with an image reference a rule can judge (not empty, not a template).
-judged_images contains {"container": c, "image": c.container.image, "path": array.concat(c.path, ["image"])} if {
+judged_images := [{"container": c, "image": c.container.image, "path": array.concat(c.path, ["image"])} |
 	some c in k8s.containers
 	images.judgeable(c.container.image)
-}
+]
 
 # METADATA
 # title: Image tag latest or missing

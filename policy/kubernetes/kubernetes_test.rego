@@ -502,3 +502,10 @@ test_paths_point_at_the_nearest_existing_object if {
 	requests_only := replacing_container({"resources": {"requests": {"cpu": "1", "memory": "1Gi"}}})
 	paths["K8S-401"] == {container_path(["resources"])} with input as requests_only
 }
+
+test_messages_name_a_container_without_a_string_name if {
+	unnamed := with_pod({"containers": [object.union(object.remove(good_container, ["name"]), {"securityContext": {"runAsUser": 0}})]})
+	{r.msg | some r in by_id["K8S-104"]} == {"Deployment/web: container \"#0\" sets runAsUser to 0 (root)"} with input as unnamed
+	numbered := with_pod({"containers": [object.union(good_container, {"name": 7, "securityContext": {"runAsUser": 0}})]})
+	{r.msg | some r in by_id["K8S-104"]} == {"Deployment/web: container \"%!s(int64=7)\" sets runAsUser to 0 (root)"} with input as numbered
+}

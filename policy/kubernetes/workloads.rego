@@ -111,11 +111,11 @@ findings contains {
 }
 
 # Long-running containers of workloads that are expected to keep running.
-probed_containers contains c if {
+probed_containers := [c |
 	not input.kind in k8s.batch_kinds
 	some c in k8s.containers
 	k8s.long_running(c)
-}
+]
 
 # METADATA
 # title: Liveness probe missing

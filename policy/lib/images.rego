@@ -67,9 +67,9 @@ pinned_by_digest(ref) if startswith(digest(ref), "sha256:")
 
 # `latest` by name, or implicitly (no tag and no digest).
 uses_latest(ref) if {
-	image := parse(ref)
-	image.digest == ""
-	image.tag in {"", "latest"}
+	is_string(ref)
+	digest(ref) == ""
+	tag_of(ref) in {"", "latest"}
 }
 
 # Whether the image comes from one of the allowed registries. An entry without a slash is a

@@ -54,18 +54,25 @@ is_windows if pod_spec.os.name == "windows"
 container_lists := ["containers", "initContainers", "ephemeralContainers"]
 
 # Every container of the workload, from all three lists, with its path in the document.
-containers contains {
+# An array, not a set: rules iterate it many times per document, and each step through a set of
+# objects in WASM hashes the element again. Every entry is distinct (list and index).
+containers := [{
 	"list": list,
 	"index": i,
-	"name": object.get(container, "name", sprintf("#%v", [i])),
+	"name": container_name(container, i),
 	"container": container,
 	"security_context": util.object_at(container, ["securityContext"]),
 	"path": array.concat(pod_spec_path, [list, i]),
-} if {
+} |
 	some list in container_lists
 	some i, container in util.array_at(pod_spec, [list])
 	is_object(container)
-}
+]
+
+# The container's name, else `#<index>` (formatted only when there is no name).
+container_name(container, i) := name if {
+	name := container.name
+} else := sprintf("#%v", [i])
 
 # Containers that run for the pod's lifetime: regular containers and sidecars (init containers
 # with restartPolicy Always). Probes and long-running expectations apply to these.
@@ -90,17 +97,28 @@ resource := object.union({"kind": input.kind}, object.filter(util.object_at(inpu
 
 # The pod's security context and each container's, with who owns it, for the controls that
 # may be set at either level.
-security_contexts contains {
+# An array, like containers.
+security_contexts := array.concat(pod_security_contexts, [{
+	"owner": container_owner(c.name),
+	"context": c.security_context,
+	"path": array.concat(c.path, ["securityContext"]),
+} |
+	some c in containers
+])
+
+pod_security_contexts := [{
 	"owner": "the pod",
 	"context": pod_security_context,
 	"path": pod_security_context_path,
-} if is_workload
+}] if is_workload
 
-security_contexts contains {
-	"owner": sprintf(`container "%s"`, [c.name]),
-	"context": c.security_context,
-	"path": array.concat(c.path, ["securityContext"]),
-} if some c in containers
+else := []
+
+# `container "web"`: sprintf's %s of a string is the string itself, so only other values go to
+# sprintf (a host call in WASM).
+container_owner(name) := concat("", [`container "`, name, `"`]) if is_string(name)
+
+else := sprintf(`container "%s"`, [name])
 
 # The path to a container's securityContext field when it is set, else to the nearest object
 # that exists (the securityContext, or the container), where the field should be added.

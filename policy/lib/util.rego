@@ -29,7 +29,15 @@ string_at(x, path) := value if {
 # CI variables) replaces before use: its real value is unknown, so rules must not judge it.
 is_templated(value) if {
 	is_string(value)
+	may_be_templated(value)
 	regex.match(`\{\{|\$\{|\$\(|^\$[A-Za-z_]|<[A-Za-z][A-Za-z0-9 _.-]*>`, value)
+}
+
+# Every placeholder below starts with `{`, `$` or `<`: most values have none of them and skip the
+# regular expression.
+may_be_templated(value) if {
+	some c in ["{", "$", "<"]
+	contains(value, c)
 }
 
 # A list of values, whether the input holds one value or a list of them (YAML allows both).
