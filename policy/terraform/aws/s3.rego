@@ -103,10 +103,26 @@ has_account_public_access_block if {
 	}
 }
 
-# Whether a resource of one of the types configures the bucket (through its `bucket` argument).
+# The resources that configure a bucket through their `bucket` argument, as [type, key] for
+# each of their `tf.link_keys`: built once per plan, so that finding what configures a bucket is a
+# lookup (`tf.links` for every bucket and every such resource is quadratic).
+bucket_configuration_types := {
+	"aws_s3_bucket_public_access_block",
+	"aws_s3_bucket_server_side_encryption_configuration",
+	"aws_s3_bucket_versioning",
+}
+
+bucket_configurations contains [r.type, key] if {
+	some r in tf.of_type(bucket_configuration_types)
+	some key in tf.link_keys(r, "bucket")
+}
+
+# Whether a resource of one of the types (among bucket_configuration_types) configures the
+# bucket: `tf.links(r, "bucket", bucket, "bucket")` for one of them.
 configured_by(bucket, types) if {
-	some r in tf.of_type(types)
-	tf.links(r, "bucket", bucket, "bucket")
+	some type in types
+	some key in tf.target_keys(bucket, "bucket")
+	bucket_configurations[[type, key]]
 }
 
 # METADATA
