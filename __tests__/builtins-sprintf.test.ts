@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 
-import { type GoValue, goSprintf, sprintf, toGoValue } from '../src/evaluate/builtins/sprintf.js'
+import {
+  type GoValue,
+  goSprintf,
+  plainSprintf,
+  printerSprintf,
+  sprintf,
+  toGoValue
+} from '../src/evaluate/builtins/sprintf.js'
 import { parseValueDump, regoString } from '../src/evaluate/rego-value.js'
 import { describeDifferences, opaAvailable, runDifferential } from './support/differential.js'
 import { createHostBuiltins } from '../src/evaluate/builtins/registry.js'
@@ -53,6 +61,52 @@ describe('goSprintf (Go fmt.Sprintf)', () => {
     ['%#g %#.3g %#v', [float(1), float(100), float(1)], '1.00000 100. 1']
   ])('%j of %j is %j', (format, args, expected) => {
     expect(goSprintf(format, args)).toBe(expected)
+  })
+})
+
+describe('plainSprintf (the printer skipped for plain %s, %v and %d)', () => {
+  const fragment = fc.constantFrom('%s', '%v', '%d', '%%', '%q', '%5s', '%', 'a', ' é ', '"', '%!')
+  const argument = fc.oneof(
+    fc.string().map(str),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(int),
+    fc.double({ noNaN: true }).map(float)
+  )
+
+  it('prints what the Go printer prints whenever it applies', () => {
+    let applied = 0
+    fc.assert(
+      fc.property(
+        fc.array(fragment, { maxLength: 8 }),
+        fc.array(argument, { maxLength: 5 }),
+        (parts, args) => {
+          const format = parts.join('')
+          const plain = plainSprintf(format, args)
+          if (plain !== undefined) applied++
+          expect(goSprintf(format, args)).toBe(printerSprintf(format, args))
+          if (plain !== undefined) expect(plain).toBe(printerSprintf(format, args))
+        }
+      ),
+      { numRuns: 3000 }
+    )
+    expect(applied).toBeGreaterThan(100)
+  })
+
+  it.each<[string, GoValue[], string | undefined]>([
+    [
+      '%s: container "%s" uses %v',
+      [str('Pod/a'), str('web'), str('nginx')],
+      'Pod/a: container "web" uses nginx'
+    ],
+    ['%d%% of %v', [int(50), int(-3)], '50% of -3'],
+    ['%s', [int(1)], undefined],
+    ['%d', [str('1')], undefined],
+    ['%v', [float(1.5)], undefined],
+    ['%s %s', [str('a')], undefined],
+    ['%s', [str('a'), str('b')], undefined],
+    ['%5s', [str('a')], undefined],
+    ['100%', [], undefined]
+  ])('%j of %j', (format, args, expected) => {
+    expect(plainSprintf(format, args)).toBe(expected)
   })
 })
 

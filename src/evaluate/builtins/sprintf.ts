@@ -65,9 +65,40 @@ export function sprintf(format: RegoValue, values: RegoValue): RegoValue {
 
 /** Go's fmt.Sprintf over Go values. */
 export function goSprintf(format: string, args: readonly GoValue[]): string {
+  return plainSprintf(format, args) ?? printerSprintf(format, args)
+}
+
+/** fmt.Sprintf through the port of Go's printer, for every format. */
+export function printerSprintf(format: string, args: readonly GoValue[]): string {
   const printer = new Printer()
   printer.doPrintf(format, args)
   return printer.out
+}
+
+/**
+ * The common case, without the printer: only `%s` and `%v` of strings and `%d` and `%v` of int64
+ * (no flags, width or precision), `%%`, and exactly as many arguments as verbs. Go prints these
+ * as the string itself and the integer in decimal. Anything else is undefined here, and goes to
+ * the printer.
+ */
+export function plainSprintf(format: string, args: readonly GoValue[]): string | undefined {
+  let out = ''
+  let next = 0
+  let last = 0
+  for (let i = format.indexOf('%'); i >= 0; i = format.indexOf('%', last)) {
+    const verb = format[i + 1]
+    out += format.slice(last, i)
+    last = i + 2
+    if (verb === '%') {
+      out += '%'
+      continue
+    }
+    const arg = args[next++] as GoValue | undefined
+    if (arg?.type === 'string' && (verb === 's' || verb === 'v')) out += arg.value
+    else if (arg?.type === 'int64' && (verb === 'd' || verb === 'v')) out += arg.value.toString()
+    else return undefined
+  }
+  return next === args.length ? out + format.slice(last) : undefined
 }
 
 // ---------------------------------------------------------------------------------------------
