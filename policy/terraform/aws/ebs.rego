@@ -4,7 +4,10 @@ package terraform.aws
 import data.lib.terraform as tf
 import data.lib.util
 
-# Account-wide EBS encryption by default, enabled in the same plan.
+# Account-wide EBS encryption by default, enabled in the same plan. (Always defined, so that
+# OPA's WASM memoizes it: it does not memoize a rule's being undefined.)
+default encrypted_by_default := false
+
 encrypted_by_default if {
 	some r in tf.of_type({"aws_ebs_encryption_by_default"})
 	object.get(r.after, "enabled", true) != false

@@ -96,6 +96,10 @@ has_condition(statement) if count(object.get(statement, "Condition", {})) > 0
 
 public_access_flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
+# Defaults to false so that it is always defined: OPA's WASM memoizes a rule's value but not its
+# being undefined, and TF-AWS-003 asks for it once for every bucket.
+default has_account_public_access_block := false
+
 has_account_public_access_block if {
 	some r in tf.of_type({"aws_s3_account_public_access_block"})
 	every flag in public_access_flags {
