@@ -3,12 +3,14 @@
  *  1. the `_loc` the policy returned, when it names this file (paths outside the repository and
  *     lines past the end of the file are ignored);
  *  2. the `path` into the document, resolved against the file's text (YAML through the `yaml`
- *     package's syntax tree, JSON and Terraform plans by scanning the text, Dockerfiles by
- *     instruction index, HCL by block labels and attribute names), as deep as it resolves;
+ *     package's syntax tree, JSON and Terraform plans through an index of every member's offset
+ *     (documents/positions.ts), Dockerfiles by instruction index, HCL by block labels and
+ *     attribute names), as deep as it resolves;
  *  3. a value the message quotes ('nginx', "aws_s3_bucket.logs") or names (nginx:1.25), found in
  *     the document — in a Terraform plan, a resource address finds its `resource_changes` entry;
  *  4. the document's first line (the element's, for an element of a top-level array).
- * Syntax trees are built lazily, only for documents that have findings, and cached per file.
+ * Syntax trees and indexes are built lazily, on a document's first finding, and cached per file,
+ * so that locating costs one pass over a file however many findings it has.
  */
 import path from 'node:path'
 import {
@@ -25,14 +27,9 @@ import {
 } from 'yaml'
 import type { ParsedFile, SourceDocument } from '../findings.js'
 import { parseDockerfileWithLines, type DockerInstruction } from './dockerfile.js'
-import { endOfJsonValue, findJsonString, lineAt, locateJsonPath } from './json.js'
-import {
-  blockLine,
-  isTerraformPlan,
-  parseResourceAddress,
-  planResourceLine,
-  resourceChangeIndex
-} from './tfplan.js'
+import { endOfJsonValue, findJsonString } from './json.js'
+import { JsonIndex, LineIndex } from './positions.js'
+import { blockLine, isTerraformPlan, parseResourceAddress } from './tfplan.js'
 import { resolvePlainScalar, splitYamlParts } from './yaml.js'
 
 export type PathSegment = string | number
@@ -97,7 +94,7 @@ function lineFromLoc(
 ): number | undefined {
   if (!loc || typeof loc.file !== 'string') return undefined
   const line = Number(loc.line)
-  if (!Number.isInteger(line) || line < 1 || line > lineCount(file.text)) return undefined
+  if (!Number.isInteger(line) || line < 1 || line > lineIndex(file).count) return undefined
   return repositoryPath(loc.file, workspace) === file.path ? line : undefined
 }
 
@@ -117,12 +114,16 @@ function repositoryPath(file: string, workspace: string | undefined): string | u
   return relative.replace(/^\.\//, '')
 }
 
-function lineCount(text: string): number {
-  let count = 1
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    if (i < text.length - 1) count++
+const lineIndexes = new WeakMap<ParsedFile, LineIndex>()
+
+/** The file's line index, built on its first finding. */
+function lineIndex(file: ParsedFile): LineIndex {
+  let lines = lineIndexes.get(file)
+  if (!lines) {
+    lines = new LineIndex(file.text)
+    lineIndexes.set(file, lines)
   }
-  return count
+  return lines
 }
 
 // --- Rule 3: values quoted or named in the message ---------------------------------------------------
@@ -174,11 +175,11 @@ function buildLocator(file: ParsedFile, document: SourceDocument): DocumentLocat
     case 'yaml':
       return yamlLocator(file, document.index)
     case 'json':
-      return jsonLocator(file.text, document)
+      return jsonLocator(file, document)
     case 'dockerfile':
       return dockerfileLocator(file.text)
     case 'hcl2':
-      return hclLocator(file.text)
+      return hclLocator(file.text, lineIndex(file))
     default:
       return undefined
   }
@@ -295,32 +296,59 @@ function findInMap(
 
 // JSON and Terraform plans ----------------------------------------------------------------------------
 
-function jsonLocator(text: string, document: SourceDocument): DocumentLocator {
+function jsonLocator(file: ParsedFile, document: SourceDocument): DocumentLocator {
+  const text = file.text
+  const lines = lineIndex(file)
+  const index = new JsonIndex(text)
   const plan = isTerraformPlan(document.value) ? document.value : undefined
+  const changes = plan ? planChanges(plan) : undefined
   const elementRange = (element: number): { start: number; end: number } | undefined => {
     if (!Array.isArray(document.value) || element >= document.value.length) return undefined
-    const start = locateJsonPath(text, [element]).offset
-    return { start, end: endOfJsonValue(text, start) }
+    const { offset: start, end } = index.locate([element])
+    return { start, end: end ?? endOfJsonValue(text, start) }
   }
   return {
     path: segments => {
-      const { offset, resolved } = locateJsonPath(text, segments)
-      return resolved > 0 ? lineAt(text, offset) : undefined
+      const { offset, resolved } = index.locate(segments)
+      return resolved > 0 ? lines.lineAt(offset) : undefined
     },
     value: (candidate, element) => {
-      if (plan && resourceChangeIndex(plan, candidate) !== undefined) {
-        return planResourceLine(text, plan, candidate)
+      const change = changes?.(candidate)
+      if (change !== undefined) {
+        // The resource's entry in `resource_changes` (as planResourceLine).
+        const { offset, resolved } = index.locate(['resource_changes', change, 'address'])
+        return resolved >= 2 ? lines.lineAt(offset) : undefined
       }
       const range = element === undefined ? { start: 0, end: text.length } : elementRange(element)
       if (!range) return undefined
       const at = findJsonString(text, candidate, range.start, range.end)
-      return at === -1 ? undefined : lineAt(text, at)
+      return at === -1 ? undefined : lines.lineAt(at)
     },
     element: element => {
       const range = elementRange(element)
-      return range ? lineAt(text, range.start) : undefined
+      return range ? lines.lineAt(range.start) : undefined
     }
   }
+}
+
+/**
+ * A plan's `resourceChangeIndex`, from maps built once: the first change with the exact address,
+ * else the first whose address continues it with an instance key (`address[`).
+ */
+function planChanges(plan: unknown): ((address: string) => number | undefined) | undefined {
+  if (!isTerraformPlan(plan) || !Array.isArray(plan.resource_changes)) return undefined
+  const exact = new Map<string, number>()
+  const instances = new Map<string, number>()
+  for (const [i, change] of plan.resource_changes.entries()) {
+    const address: unknown = (change as { address?: unknown } | null | undefined)?.address
+    if (typeof address !== 'string') continue
+    if (!exact.has(address)) exact.set(address, i)
+    for (let at = address.indexOf('['); at !== -1; at = address.indexOf('[', at + 1)) {
+      const prefix = address.slice(0, at)
+      if (!instances.has(prefix)) instances.set(prefix, i)
+    }
+  }
+  return address => exact.get(address) ?? instances.get(address)
 }
 
 // Dockerfiles ------------------------------------------------------------------------------------------
@@ -525,19 +553,19 @@ function hclPathOffset(text: string, segments: readonly PathSegment[]): number |
   return offset
 }
 
-function hclLocator(text: string): DocumentLocator {
+function hclLocator(text: string, lines: LineIndex): DocumentLocator {
   return {
     element: () => undefined,
     path: segments => {
       const offset = hclPathOffset(text, segments)
-      return offset === undefined ? undefined : lineAt(text, offset)
+      return offset === undefined ? undefined : lines.lineAt(offset)
     },
     value: candidate => {
       const resource = parseResourceAddress(candidate)
       const block = resource ? blockLine(text, resource) : undefined
       if (block !== undefined) return block
       const at = text.indexOf(JSON.stringify(candidate))
-      return at === -1 ? undefined : lineAt(text, at)
+      return at === -1 ? undefined : lines.lineAt(at)
     }
   }
 }
