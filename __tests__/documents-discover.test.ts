@@ -238,7 +238,7 @@ describe('discover: pull requests', () => {
     logged = []
     server = await startGitHubServer()
     const quiet = () => undefined
-    octokit = createOctokit(server.token, {
+    octokit = await createOctokit(server.token, {
       baseUrl: server.url,
       userAgent: 'policy-gate-tests',
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },

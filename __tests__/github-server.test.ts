@@ -19,7 +19,7 @@ const quiet: ClientLog = { debug() {}, info() {}, warn() {}, error() {} }
 let server: GitHubServer
 let octokit: GitHubClient
 
-function client(token = DEFAULT_TOKEN): GitHubClient {
+async function client(token = DEFAULT_TOKEN): Promise<GitHubClient> {
   return createOctokit(token, {
     baseUrl: server.url,
     userAgent: 'policy-gate-tests',
@@ -64,7 +64,7 @@ beforeEach(async () => {
     }
   })
   server.state.addPullRequest('octo-org/hello', 7, [{ filename: 'k8s/deploy.yaml' }])
-  octokit = client()
+  octokit = await client()
 })
 
 afterEach(async () => {
@@ -129,7 +129,7 @@ describe('identity', () => {
   })
 
   it('answers GET /user for a personal access token', async () => {
-    const { data } = await client(PAT).rest.users.getAuthenticated()
+    const { data } = await (await client(PAT)).rest.users.getAuthenticated()
     expect(data.login).toBe('octocat')
   })
 
@@ -276,7 +276,7 @@ describe('responses match GitHub’s response schemas', () => {
       output: { title: 't', summary: 's' }
     })
     const files = await octokit.rest.pulls.listFiles({ owner, repo, pull_number: 7 })
-    const user = await client(PAT).rest.users.getAuthenticated()
+    const user = await (await client(PAT)).rest.users.getAuthenticated()
 
     expect({
       created: conforms(
@@ -356,7 +356,7 @@ describe('pagination', () => {
 
 describe('permissions and faults', () => {
   it('refuses writes to a read-only (fork) token with "Resource not accessible by integration"', async () => {
-    const fork = client(FORK_TOKEN)
+    const fork = await client(FORK_TOKEN)
     await expect(
       fork.rest.issues.listComments({ owner: 'octo-org', repo: 'hello', issue_number: 7 })
     ).resolves.toMatchObject({ status: 200 })
@@ -375,7 +375,7 @@ describe('permissions and faults', () => {
 
   it('refuses check runs to a personal access token', async () => {
     await expect(
-      client(PAT).rest.checks.create({
+      (await client(PAT)).rest.checks.create({
         owner: 'octo-org',
         repo: 'hello',
         name: 'n',

@@ -17,7 +17,7 @@ const params = { owner: 'octo-org', repo: 'hello', issue_number: 3 }
 let server: GitHubServer
 let logged: string[]
 
-function client(options: Partial<CreateOctokitOptions> = {}): GitHubClient {
+async function client(options: Partial<CreateOctokitOptions> = {}): Promise<GitHubClient> {
   const log: ClientLog = {
     debug: message => logged.push(message),
     info: message => logged.push(message),
@@ -48,7 +48,7 @@ afterEach(async () => {
 describe('createOctokit', () => {
   it('sends the token and the user agent, and never logs the token', async () => {
     server.inject(LIST, 'server-error')
-    await client().rest.issues.listComments(params)
+    await (await client()).rest.issues.listComments(params)
     const [first] = listed()
     expect(first?.headers.authorization).toBe(`token ${server.token}`)
     expect(first?.headers['user-agent']).toMatch(/^policy-gate-tests\/1\.0 /)
@@ -58,7 +58,7 @@ describe('createOctokit', () => {
   it('retries a 5xx (JSON or an HTML gateway page) and succeeds', async () => {
     server.inject(LIST, 'server-error')
     server.inject(LIST, 'bad-gateway')
-    const response = await client().rest.issues.listComments(params)
+    const response = await (await client()).rest.issues.listComments(params)
     expect(response.status).toBe(200)
     expect(listed().map(request => request.status)).toEqual([500, 502, 200])
   })
@@ -66,7 +66,7 @@ describe('createOctokit', () => {
   it('gives up on a 5xx after the configured retries', async () => {
     server.inject(LIST, 'server-error', { times: 10 })
     await expect(
-      client({ serverErrorRetries: 2 }).rest.issues.listComments(params)
+      (await client({ serverErrorRetries: 2 })).rest.issues.listComments(params)
     ).rejects.toMatchObject({ status: 500 })
     expect(listed()).toHaveLength(3)
   })
@@ -76,14 +76,16 @@ describe('createOctokit', () => {
     ['not-accessible', 403]
   ] as const)('does not retry %s', async (fault, status) => {
     server.inject(LIST, fault)
-    await expect(client().rest.issues.listComments(params)).rejects.toMatchObject({ status })
+    await expect((await client()).rest.issues.listComments(params)).rejects.toMatchObject({
+      status
+    })
     expect(listed()).toHaveLength(1)
   })
 
   it('honours retry-after on a secondary rate limit', async () => {
     server.inject(LIST, 'secondary-rate-limit', { retryAfter: 1 })
     const started = Date.now()
-    const response = await client().rest.issues.listComments(params)
+    const response = await (await client()).rest.issues.listComments(params)
     expect(response.status).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
     expect(listed().map(request => request.status)).toEqual([403, 200])
@@ -93,8 +95,10 @@ describe('createOctokit', () => {
   it('retries a secondary rate limit a bounded number of times', async () => {
     // retry-after 0 would read as "absent" to the throttling plugin, which then waits 60s.
     server.inject(LIST, 'secondary-rate-limit', { times: 5, retryAfter: 1 })
-    const error = await client({ secondaryRateLimitRetries: 2 })
-      .rest.issues.listComments(params)
+    const error = await (
+      await client({ secondaryRateLimitRetries: 2 })
+    ).rest.issues
+      .listComments(params)
       .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ status: 403 })
     expect(listed()).toHaveLength(3)
@@ -104,22 +108,24 @@ describe('createOctokit', () => {
   it('does not wait for a secondary rate limit longer than allowed', async () => {
     server.inject(LIST, 'secondary-rate-limit', { retryAfter: 600 })
     await expect(
-      client({ maxRateLimitWaitSeconds: 60 }).rest.issues.listComments(params)
+      (await client({ maxRateLimitWaitSeconds: 60 })).rest.issues.listComments(params)
     ).rejects.toMatchObject({ status: 403 })
     expect(listed()).toHaveLength(1)
   })
 
   it('waits for a primary rate limit that resets soon', async () => {
     server.setRateLimit({ remaining: 0, resetInSeconds: 1 })
-    const response = await client().rest.issues.listComments(params)
+    const response = await (await client()).rest.issues.listComments(params)
     expect(response.status).toBe(200)
     expect(listed().map(request => request.status)).toEqual([403, 200])
   })
 
   it('fails at once, saying when it resets, on a primary rate limit that resets late', async () => {
     server.setRateLimit({ remaining: 0, resetInSeconds: 3600 })
-    const error = await client()
-      .rest.issues.listComments(params)
+    const error = await (
+      await client()
+    ).rest.issues
+      .listComments(params)
       .catch((caught: unknown) => caught)
     expect(listed()).toHaveLength(1)
     expect(describeGitHubError(error)).toMatch(
@@ -131,8 +137,10 @@ describe('createOctokit', () => {
 describe('describeGitHubError / isNotAccessible', () => {
   it('names the status and GitHub’s message, without the docs link', async () => {
     server.inject(LIST, 'not-accessible')
-    const error = await client()
-      .rest.issues.listComments(params)
+    const error = await (
+      await client()
+    ).rest.issues
+      .listComments(params)
       .catch((caught: unknown) => caught)
     expect(isNotAccessible(error)).toBe(true)
     expect(describeGitHubError(error)).toBe(

@@ -31,7 +31,7 @@ const UPDATE = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}' as const
 
 let server: GitHubServer
 
-function client(token = DEFAULT_TOKEN): GitHubClient {
+async function client(token = DEFAULT_TOKEN): Promise<GitHubClient> {
   const quiet = () => undefined
   return createOctokit(token, {
     baseUrl: server.url,
@@ -79,7 +79,7 @@ afterEach(async () => {
 describe('publishCheckRun', () => {
   it('gets all 120 findings onto one check run in 3 requests of at most 50', async () => {
     const findings = Array.from({ length: 120 }, (_, i) => finding(i))
-    const result = await publishCheckRun(client(), target, report(findings))
+    const result = await publishCheckRun(await client(), target, report(findings))
 
     expect(result).toMatchObject({ posted: true, annotations: 120 })
     const writes = server.requests.filter(r => r.route === CREATE || r.route === UPDATE)
@@ -115,7 +115,7 @@ describe('publishCheckRun', () => {
     [51, 2]
   ])('sends %i annotations in %i request(s)', async (count, requests) => {
     const findings = Array.from({ length: count }, (_, i) => finding(i))
-    const result = await publishCheckRun(client(), target, report(findings))
+    const result = await publishCheckRun(await client(), target, report(findings))
     expect(result).toMatchObject({ posted: true, annotations: count })
     expect(server.requests.filter(r => r.route === CREATE || r.route === UPDATE)).toHaveLength(
       requests
@@ -124,7 +124,7 @@ describe('publishCheckRun', () => {
   })
 
   it('degrades on a fork’s read-only token', async () => {
-    const result = await publishCheckRun(client(FORK_TOKEN), target, report([finding(0)]))
+    const result = await publishCheckRun(await client(FORK_TOKEN), target, report([finding(0)]))
     expect(result).toEqual({
       posted: false,
       cause: 'forbidden',
@@ -134,14 +134,14 @@ describe('publishCheckRun', () => {
   })
 
   it('explains that a personal access token cannot create check runs', async () => {
-    const result = await publishCheckRun(client(PAT), target, report([finding(0)]))
+    const result = await publishCheckRun(await client(PAT), target, report([finding(0)]))
     expect(result).toMatchObject({ posted: false, cause: 'forbidden' })
     expect(result.posted === false && result.reason).toMatch(/not a personal access token/)
   })
 
   it('retries a 500 on the create, then succeeds', async () => {
     server.inject(CREATE, 'server-error')
-    const result = await publishCheckRun(client(), target, report([finding(0)]))
+    const result = await publishCheckRun(await client(), target, report([finding(0)]))
     expect(result).toMatchObject({ posted: true, annotations: 1 })
     expect(server.requests.filter(r => r.route === CREATE).map(r => r.status)).toEqual([500, 201])
   })
@@ -149,7 +149,7 @@ describe('publishCheckRun', () => {
   it('keeps the run complete and says what is missing when a later batch is refused', async () => {
     server.inject(UPDATE, 'not-accessible')
     const findings = Array.from({ length: 75 }, (_, i) => finding(i))
-    const result = await publishCheckRun(client(), target, report(findings))
+    const result = await publishCheckRun(await client(), target, report(findings))
     expect(result).toMatchObject({
       posted: true,
       annotations: 50,
@@ -160,7 +160,7 @@ describe('publishCheckRun', () => {
   })
 
   it('reports a failure to create as a reason', async () => {
-    const result = await publishCheckRun(client(), { ...target, repo: 'missing' }, report([]))
+    const result = await publishCheckRun(await client(), { ...target, repo: 'missing' }, report([]))
     expect(result).toEqual({
       posted: false,
       cause: 'failed',
@@ -175,7 +175,7 @@ describe('publishCheckRun', () => {
       message: '€'.repeat(40_000),
       remediation: 'pin the image digest'
     })
-    const result = await publishCheckRun(client(), target, {
+    const result = await publishCheckRun(await client(), target, {
       ...report([long]),
       summary: 's'.repeat(SUMMARY_MAX_LENGTH + 10)
     })

@@ -26,7 +26,7 @@ const LIST = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments' as const
 
 let server: GitHubServer
 
-function run(token = DEFAULT_TOKEN): GitHubClient {
+async function run(token = DEFAULT_TOKEN): Promise<GitHubClient> {
   const quiet = () => undefined
   return createOctokit(token, {
     baseUrl: server.url,
@@ -57,8 +57,8 @@ afterEach(async () => {
 
 describe('upsertComment', () => {
   it('creates the comment on the first run and updates the same one on the next', async () => {
-    const first = await upsertComment(run(), pr, MARKER, `${MARKER}\n❌ 2 failures`)
-    const second = await upsertComment(run(), pr, MARKER, `${MARKER}\n✅ all policies pass`)
+    const first = await upsertComment(await run(), pr, MARKER, `${MARKER}\n❌ 2 failures`)
+    const second = await upsertComment(await run(), pr, MARKER, `${MARKER}\n✅ all policies pass`)
 
     expect(first).toMatchObject({ posted: true, action: 'created' })
     expect(second).toMatchObject({ posted: true, action: 'updated' })
@@ -72,9 +72,9 @@ describe('upsertComment', () => {
   })
 
   it('does not write when the comment already says the same', async () => {
-    await upsertComment(run(), pr, MARKER, `${MARKER}\nsame`)
+    await upsertComment(await run(), pr, MARKER, `${MARKER}\nsame`)
     const before = writes().length
-    const again = await upsertComment(run(), pr, MARKER, `${MARKER}\nsame`)
+    const again = await upsertComment(await run(), pr, MARKER, `${MARKER}\nsame`)
     expect(again).toMatchObject({ posted: true, action: 'unchanged' })
     expect(writes()).toHaveLength(before)
   })
@@ -86,7 +86,7 @@ describe('upsertComment', () => {
     })
     for (let i = 230; i < 250; i++) server.state.addComment('octo-org/hello', 12, `review ${i}`)
 
-    const result = await upsertComment(run(), pr, MARKER, `${MARKER}\nnew`)
+    const result = await upsertComment(await run(), pr, MARKER, `${MARKER}\nnew`)
 
     expect(result).toMatchObject({ posted: true, action: 'updated', id: ours.id })
     expect(comments()).toHaveLength(251)
@@ -99,7 +99,7 @@ describe('upsertComment', () => {
 
   it('ignores a comment by someone else that quotes the marker', async () => {
     const quoted = server.state.addComment('octo-org/hello', 12, `> ${MARKER}\n> ❌ quoted`)
-    const result = await upsertComment(run(), pr, MARKER, `${MARKER}\nours`)
+    const result = await upsertComment(await run(), pr, MARKER, `${MARKER}\nours`)
     expect(result).toMatchObject({ posted: true, action: 'created' })
     expect(quoted.body).toBe(`> ${MARKER}\n> ❌ quoted`)
     expect(comments()).toHaveLength(2)
@@ -112,7 +112,7 @@ describe('upsertComment', () => {
     server.state.addComment('octo-org/hello', 12, `${MARKER}\nbot`, {
       login: 'github-actions[bot]'
     })
-    const result = await upsertComment(run(PAT), pr, MARKER, `${MARKER}\nnew`)
+    const result = await upsertComment(await run(PAT), pr, MARKER, `${MARKER}\nnew`)
     expect(result).toMatchObject({ posted: true, action: 'updated', id: mine.id })
   })
 
@@ -120,7 +120,7 @@ describe('upsertComment', () => {
     const mine = server.state.addComment('octo-org/hello', 12, `${MARKER}\nold`, {
       login: 'policy-app[bot]'
     })
-    const result = await upsertComment(run(APP_TOKEN), pr, MARKER, `${MARKER}\nnew`, {
+    const result = await upsertComment(await run(APP_TOKEN), pr, MARKER, `${MARKER}\nnew`, {
       author: 'policy-app[bot]'
     })
     expect(result).toMatchObject({ posted: true, action: 'updated', id: mine.id })
@@ -128,14 +128,14 @@ describe('upsertComment', () => {
   })
 
   it('adds the marker when the body lacks it, so the next run finds the comment', async () => {
-    await upsertComment(run(), pr, MARKER, 'no marker here')
-    const second = await upsertComment(run(), pr, MARKER, 'still none')
+    await upsertComment(await run(), pr, MARKER, 'no marker here')
+    const second = await upsertComment(await run(), pr, MARKER, 'still none')
     expect(second).toMatchObject({ posted: true, action: 'updated' })
     expect(comments().map(comment => comment.body)).toEqual([`${MARKER}\nstill none`])
   })
 
   it('degrades on a fork’s read-only token: no throw, a reason to report', async () => {
-    const result = await upsertComment(run(FORK_TOKEN), pr, MARKER, `${MARKER}\nbody`)
+    const result = await upsertComment(await run(FORK_TOKEN), pr, MARKER, `${MARKER}\nbody`)
     expect(result).toEqual({
       posted: false,
       cause: 'forbidden',
@@ -148,7 +148,7 @@ describe('upsertComment', () => {
 
   it('retries a 500 while listing, then creates the comment', async () => {
     server.inject(LIST, 'server-error')
-    const result = await upsertComment(run(), pr, MARKER, `${MARKER}\nbody`)
+    const result = await upsertComment(await run(), pr, MARKER, `${MARKER}\nbody`)
     expect(result).toMatchObject({ posted: true, action: 'created' })
     expect(server.requests.filter(r => r.route === LIST).map(r => r.status)).toEqual([500, 200])
   })
@@ -160,7 +160,7 @@ describe('upsertComment', () => {
     server.inject('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 'bad-gateway', {
       landed
     })
-    const result = await upsertComment(run(), pr, MARKER, `${MARKER}\nbody`)
+    const result = await upsertComment(await run(), pr, MARKER, `${MARKER}\nbody`)
     expect(result).toMatchObject({ posted: true, action: 'created' })
     expect(comments().map(comment => comment.body)).toEqual([`${MARKER}\nbody`])
   })
@@ -171,14 +171,14 @@ describe('upsertComment', () => {
       'secondary-rate-limit'
     )
     const started = Date.now()
-    const result = await upsertComment(run(), pr, MARKER, `${MARKER}\nbody`)
+    const result = await upsertComment(await run(), pr, MARKER, `${MARKER}\nbody`)
     expect(result).toMatchObject({ posted: true, action: 'created' })
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
     expect(comments()).toHaveLength(1)
   })
 
   it('reports other failures as reasons', async () => {
-    const missing = await upsertComment(run(), { ...pr, issueNumber: 404 }, MARKER, 'b')
+    const missing = await upsertComment(await run(), { ...pr, issueNumber: 404 }, MARKER, 'b')
     expect(missing).toEqual({
       posted: false,
       cause: 'failed',
@@ -189,7 +189,7 @@ describe('upsertComment', () => {
 
   it('refuses a body over GitHub’s limit without sending it', async () => {
     const result = await upsertComment(
-      run(),
+      await run(),
       pr,
       MARKER,
       `${MARKER}${'x'.repeat(COMMENT_MAX_LENGTH)}`

@@ -8,11 +8,22 @@
  * an hour waiting for a quota (@octokit/plugin-throttling).
  */
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
+import type { getOctokit } from '@actions/github'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
+
+/**
+ * Octokit and its plugins, loaded when a client is built (a chunk of dist/ of their own): a run
+ * without a token never pays for them.
+ */
+async function loadOctokit() {
+  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling')
+  ])
+  return { getOctokit, retry, throttling }
+}
 
 /** Where the client reports retries and waits; maps onto Octokit's `log`. */
 export interface ClientLog {
@@ -49,7 +60,11 @@ const coreLog: ClientLog = {
 // spacing GitHub asks for between writes of one run without coupling unrelated clients.
 let clientCount = 0
 
-export function createOctokit(token: string, options: CreateOctokitOptions): GitHubClient {
+export async function createOctokit(
+  token: string,
+  options: CreateOctokitOptions
+): Promise<GitHubClient> {
+  const { getOctokit, retry, throttling } = await loadOctokit()
   const log = options.log ?? coreLog
   const maxWait = options.maxRateLimitWaitSeconds ?? 60
   const secondaryRetries = options.secondaryRateLimitRetries ?? 2

@@ -104,7 +104,6 @@ function policyErrorFindings(error: PolicyError): Finding[] {
 }
 
 async function compile(settings: Settings): Promise<CompiledPolicy> {
-  const sharedCache = actionsCache()
   return compilePolicies({
     opa: async () => {
       const installed = await installOpa(
@@ -127,7 +126,7 @@ async function compile(settings: Settings): Promise<CompiledPolicy> {
     ...(settings.regoVersion ? { regoVersion: settings.regoVersion } : {}),
     hostBuiltins: HOST_BUILTIN_NAMES,
     cacheDir: path.join(settings.runnerTemp, 'policy-gate', 'bundles'),
-    ...(sharedCache ? { sharedCache } : {})
+    sharedCache: actionsCache()
   })
 }
 
@@ -285,7 +284,7 @@ export async function run(): Promise<void> {
     if (source.source === 'refuse') throw new Error(source.message)
     core.info(`policy-gate: ${source.note}`)
     const octokit = settings.token
-      ? createOctokit(settings.token, {
+      ? await createOctokit(settings.token, {
           baseUrl: runContext.apiUrl,
           userAgent: `policy-gate/${VERSION}`
         })

@@ -4,7 +4,6 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { Parser as TarParser } from 'tar'
 import { restrictCapabilities } from '../evaluate/capabilities.js'
 import { planNamespaces, renderEntrypointModules, type PolicyPlan } from '../evaluate/plan.js'
 import { inspectModules, PolicyError, type PolicyDiagnostic, type RegoVersion } from './inspect.js'
@@ -104,11 +103,13 @@ async function writeCache(dir: string, compiled: CompiledPolicy): Promise<void> 
 }
 
 /** Pulls one file out of the .tar.gz bundle `opa build` writes. */
-export function extractFromBundle(
+export async function extractFromBundle(
   archive: Uint8Array,
   wanted: string
 ): Promise<Uint8Array | undefined> {
   const target = wanted.replace(/^\/+/, '')
+  // tar is needed only after a compile, never for a cached or built-in bundle.
+  const { Parser: TarParser } = await import('tar')
   return new Promise((resolve, reject) => {
     let found: Uint8Array | undefined
     const parser = new TarParser()

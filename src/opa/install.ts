@@ -7,7 +7,6 @@ import { execFile } from 'node:child_process'
 import { access, chmod, constants, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import * as tc from '@actions/tool-cache'
 import { normalizeSha256, parseChecksumFile, sha256File } from './checksum.js'
 import {
   executableName,
@@ -16,6 +15,9 @@ import {
   releaseTarget,
   type ReleaseTarget
 } from './platform.js'
+
+/** @actions/tool-cache, loaded only when OPA is looked up or installed (a chunk of dist/ of its own). */
+const loadToolCache = () => import('@actions/tool-cache')
 
 export interface InstallOptions {
   /** An exact OPA version, `1.22.3` or `v1.22.3` (see validateOpaVersion). */
@@ -187,6 +189,7 @@ async function findInToolCache(
   pinned: string | undefined,
   log: (line: string) => void
 ): Promise<InstalledOpa | undefined> {
+  const tc = await loadToolCache()
   let dir: string
   try {
     dir = tc.find(TOOL_NAME, version, options.arch)
@@ -282,6 +285,7 @@ async function download(
     log(`Verified SHA-256 ${digest} of ${target.asset}`)
 
     await chmod(downloaded, 0o755)
+    const tc = await loadToolCache()
     const dir = await tc.cacheFile(downloaded, target.executable, TOOL_NAME, version, options.arch)
     await writeFile(path.join(dir, CACHED_DIGEST_FILE), `${digest}  ${target.executable}\n`)
     const executable = path.join(dir, target.executable)
@@ -315,6 +319,7 @@ async function download(
 
 // tool-cache retries 5xx, 408, 429 and network errors itself (3 attempts); a 4xx fails at once.
 async function fetchToTemp(url: string, failure: string): Promise<string> {
+  const tc = await loadToolCache()
   try {
     return await tc.downloadTool(url)
   } catch (error) {
