@@ -10,9 +10,14 @@ rm -rf build
 npx tsc -p tsconfig.build.json
 # The library is rebuilt only when its key changes (see src/build-builtin.ts).
 if [ -d dist/builtin ]; then cp -r dist/builtin build/builtin-previous; fi
+# dist/ is emptied first, so chunks a previous build emitted do not linger.
 rm -rf dist
-npx ncc build build/index.js -o dist --license licenses.txt --quiet
+# Each dynamic import() in src/ (the dependencies loaded only when needed: @actions/cache,
+# Octokit, @actions/tool-cache, tar) becomes a chunk beside its bundle, dist/NNN.index.js and
+# dist/cli/NNN.index.js, which the bundle imports relative to itself; the ids are stable hashes.
+npx ncc build build/index.js -o dist --stats-out build/ncc-stats.json --quiet
 npx ncc build build/cli-entry.js -o dist/cli --quiet
+node scripts/licenses.mjs build/ncc-stats.json dist/licenses.txt
 # @cdktf/hcl2json's Go/WASM converter is loaded at run time from beside the bundle (src/documents/hcl.ts).
 mkdir -p dist/hcl2json/wasm
 cp node_modules/@cdktf/hcl2json/main.wasm.gz dist/hcl2json/
