@@ -2,10 +2,11 @@
  * The line a finding belongs on. In order of preference:
  *  1. the `_loc` the policy returned, when it names this file (paths outside the repository and
  *     lines past the end of the file are ignored);
- *  2. the `path` into the document, resolved against the file's text (YAML through the `yaml`
- *     package's syntax tree, JSON and Terraform plans through an index of every member's offset
- *     (documents/positions.ts), Dockerfiles by instruction index, HCL by block labels and
- *     attribute names), as deep as it resolves;
+ *  2. the `path` into the document, resolved against the file's text (YAML through one pass over
+ *     its block structure, documents/yaml-positions.ts, or the `yaml` package's syntax tree for
+ *     what that pass does not handle; JSON and Terraform plans through an index of every
+ *     member's offset, documents/positions.ts; Dockerfiles by instruction index; HCL by block
+ *     labels and attribute names), as deep as it resolves;
  *  3. a value the message quotes ('nginx', "aws_s3_bucket.logs") or names (nginx:1.25), found in
  *     the document — in a Terraform plan, a resource address finds its `resource_changes` entry;
  *  4. the document's first line (the element's, for an element of a top-level array).
@@ -30,7 +31,8 @@ import { parseDockerfileWithLines, type DockerInstruction } from './dockerfile.j
 import { endOfJsonValue, findJsonString } from './json.js'
 import { JsonIndex, LineIndex } from './positions.js'
 import { blockLine, isTerraformPlan, parseResourceAddress } from './tfplan.js'
-import { resolvePlainScalar, splitYamlParts } from './yaml.js'
+import { indexYamlBlock, scalarPositionText, type YamlPositionNode } from './yaml-positions.js'
+import { resolvePlainScalar, splitYamlParts, type YamlPart } from './yaml.js'
 
 export type PathSegment = string | number
 
@@ -187,9 +189,18 @@ function buildLocator(file: ParsedFile, document: SourceDocument): DocumentLocat
 
 // YAML ---------------------------------------------------------------------------------------------
 
+const yamlParts = new WeakMap<ParsedFile, YamlPart[]>()
+
 function yamlLocator(file: ParsedFile, documentIndex: number): DocumentLocator | undefined {
-  const part = splitYamlParts(file.text)[documentIndex]
+  let parts = yamlParts.get(file)
+  if (!parts) {
+    parts = splitYamlParts(file.text)
+    yamlParts.set(file, parts)
+  }
+  const part = parts[documentIndex]
   if (!part) return undefined
+  const indexed = indexYamlBlock(part.text)
+  if (indexed) return yamlPositionLocator(indexed, part.line)
   const lineCounter = new LineCounter()
   const docs = parseAllDocuments(part.text, { lineCounter, uniqueKeys: false })
   const doc = Array.isArray(docs) ? docs[0] : undefined
@@ -223,6 +234,64 @@ function yamlLocator(file: ParsedFile, documentIndex: number): DocumentLocator |
     element: element => {
       const node = item(element)
       return node?.range ? lineOf(node.range[0]) : undefined
+    }
+  }
+}
+
+/**
+ * The same answers from documents/yaml-positions.ts's index, for the block YAML it handles: each
+ * node there has the line the syntax tree's range would give it.
+ */
+function yamlPositionLocator(root: YamlPositionNode, firstLine: number): DocumentLocator {
+  const item = (element: number): YamlPositionNode | undefined =>
+    root.kind === 'seq' ? root.items[element] : undefined
+  const find = (node: YamlPositionNode, candidate: string): number | undefined => {
+    if (node.kind === 'scalar') {
+      return scalarPositionText(node) === candidate ? node.line : undefined
+    }
+    if (node.kind === 'seq') {
+      for (const child of node.items) {
+        const line = find(child, candidate)
+        if (line !== undefined) return line
+      }
+      return undefined
+    }
+    for (const pair of node.pairs) {
+      const line = find(pair.key, candidate) ?? find(pair.value, candidate)
+      if (line !== undefined) return line
+    }
+    return undefined
+  }
+  return {
+    path: segments => {
+      let node: YamlPositionNode = root
+      let line: number | undefined
+      for (const segment of segments) {
+        let next: YamlPositionNode | undefined
+        if (node.kind === 'map' && typeof segment === 'string') {
+          for (const pair of node.pairs) {
+            if (scalarPositionText(pair.key) === segment) {
+              line = pair.key.line
+              next = pair.value
+            }
+          }
+        } else if (node.kind === 'seq' && typeof segment === 'number') {
+          next = node.items[segment]
+          if (next) line = next.line
+        }
+        if (!next) break
+        node = next
+      }
+      return line === undefined ? undefined : firstLine + line
+    },
+    value: (candidate, element) => {
+      const scope = element === undefined ? root : item(element)
+      const line = scope && find(scope, candidate)
+      return line === undefined ? undefined : firstLine + line
+    },
+    element: element => {
+      const node = item(element)
+      return node && firstLine + node.line
     }
   }
 }
