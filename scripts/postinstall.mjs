@@ -1,6 +1,8 @@
-// Applies patches/ to node_modules (the opa-wasm SDK fix that lets host built-ins take Rego
-// values). dist/ is bundled from the patched code, so an install without devDependencies (from
-// git, say) has no patch-package and nothing to patch: it says so and carries on.
+// Applies patches/ to node_modules: @actions/core loads its OIDC client on first use (start-up),
+// and the opa-wasm SDK fix that lets host built-ins take Rego values (unused since the engine
+// drives OPA's WASM ABI itself, in src/evaluate/wasm.ts). dist/ is bundled from the patched
+// code, so an install without devDependencies (from git, say) has no patch-package and nothing
+// to patch: it says so and carries on.
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import process from 'node:process'
