@@ -75,11 +75,24 @@ uses_latest(ref) if {
 # Whether the image comes from one of the allowed registries. An entry without a slash is a
 # registry host, and may use `*` for one DNS label (`*.azurecr.io`); an entry with a slash is a
 # prefix of registry/repository (`ghcr.io/my-org`).
+#
+# The first branch is a shortcut with the same answer: an entry equal to a registry that has no
+# glob syntax is a literal pattern, which glob.match matches only to itself. Most images take it,
+# and skip matching a pattern per entry.
 allowed(ref, allowed_registries) if {
+	registry := parse(ref).registry
+	registry in allowed_registries
+	not has_glob_syntax(registry)
+} else if {
 	image := parse(ref)
 	some entry in allowed_registries
 	is_string(entry)
 	entry_allows(entry, image)
+}
+
+has_glob_syntax(text) if {
+	some c in ["*", "?", "[", "]", "{", "}", "\\"]
+	contains(text, c)
 }
 
 entry_allows(entry, image) if {

@@ -204,6 +204,15 @@ test_images_allowed_registries if {
 	images.allowed("ghcr.io/acme:1", ["ghcr.io/acme/"])
 	not images.allowed("ghcr.io/acme-evil/app:1", ["ghcr.io/acme"])
 	not images.allowed("nginx", [42])
+	images.allowed("nginx", ["docker.io"])
+	images.allowed("reg.example.com:5000/app:1", ["reg.example.com:5000"])
+}
+
+# A registry spelled like a pattern is still judged by glob.match, never by the equality shortcut.
+test_images_allowed_registries_with_glob_syntax if {
+	images.allowed("a*b.example.com/app:1", ["a*b.example.com"])
+	not images.allowed(`a\[b.example.com/app:1`, [`a\[b.example.com`])
+	images.allowed("a[b.example.com/app:1", [`a\[b.example.com`])
 }
 
 test_templated_values if {
