@@ -16887,6 +16887,7 @@ var dist = __nccwpck_require__(8815);
  * the file: offsets → lines, and JSON paths → offsets. They answer exactly as `lineAt` and
  * `locateJsonPath` (documents/json.ts) do, which scan the text from its start on every call.
  */
+
 /** 1-based lines of offsets, by binary search over the text's line breaks. */
 class LineIndex {
     text;
@@ -16916,23 +16917,8 @@ class LineIndex {
     }
 }
 const positions_QUOTE = 0x22;
-const positions_BACKSLASH = 0x5c;
 function positions_isBlank(c) {
     return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-/** Offset of the closing quote of the string opening at `open` (or the text's end). */
-function positions_endOfString(text, open) {
-    let i = open;
-    for (;;) {
-        i = text.indexOf('"', i + 1);
-        if (i === -1)
-            return text.length;
-        let backslashes = 0;
-        while (text.charCodeAt(i - 1 - backslashes) === positions_BACKSLASH)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return i;
-    }
 }
 /** Where every member and element of a JSON text starts, from one pass over valid JSON. */
 class JsonIndex {
@@ -17028,7 +17014,7 @@ function indexJson(text, rootAt) {
             continue;
         }
         if (c === positions_QUOTE) {
-            const close = positions_endOfString(text, i);
+            const close = endOfString(text, i);
             if (expectKey) {
                 const raw = text.slice(i + 1, close);
                 key = { name: raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw, at: i };

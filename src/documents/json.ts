@@ -51,7 +51,7 @@ function scanShape(text: string, maxDepth: number): JsonShape {
 }
 
 /** Offset of the closing quote of the string opening at `open` (or the text's end). */
-function endOfString(text: string, open: number): number {
+export function endOfString(text: string, open: number): number {
   let i = open
   for (;;) {
     i = text.indexOf('"', i + 1)

@@ -3,6 +3,7 @@
  * the file: offsets → lines, and JSON paths → offsets. They answer exactly as `lineAt` and
  * `locateJsonPath` (documents/json.ts) do, which scan the text from its start on every call.
  */
+import { endOfString } from './json.js'
 
 /** 1-based lines of offsets, by binary search over the text's line breaks. */
 export class LineIndex {
@@ -47,23 +48,11 @@ interface JsonContainer {
 }
 
 const QUOTE = 0x22
-const BACKSLASH = 0x5c
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 }
 
-/** Offset of the closing quote of the string opening at `open` (or the text's end). */
-function endOfString(text: string, open: number): number {
-  let i = open
-  for (;;) {
-    i = text.indexOf('"', i + 1)
-    if (i === -1) return text.length
-    let backslashes = 0
-    while (text.charCodeAt(i - 1 - backslashes) === BACKSLASH) backslashes++
-    if (backslashes % 2 === 0) return i
-  }
-}
 
 /** Where every member and element of a JSON text starts, from one pass over valid JSON. */
 export class JsonIndex {
