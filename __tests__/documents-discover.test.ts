@@ -9,6 +9,7 @@ import path from 'node:path'
 import {
   changeRangeOf,
   defaultScope,
+  DEFAULT_EXCLUDED_PATTERNS,
   DEFAULT_FILE_PATTERNS,
   discover,
   fileMatcher,
@@ -60,10 +61,13 @@ describe('defaultScope', () => {
 
 describe('file patterns', () => {
   it('uses the defaults without includes, and keeps the exclusions given', () => {
-    expect(parseFilePatterns('')).toEqual({ include: [...DEFAULT_FILE_PATTERNS], exclude: [] })
+    expect(parseFilePatterns('')).toEqual({
+      include: [...DEFAULT_FILE_PATTERNS],
+      exclude: [...DEFAULT_EXCLUDED_PATTERNS]
+    })
     expect(parseFilePatterns('!vendor/**\r\n# a comment\n\n')).toEqual({
       include: [...DEFAULT_FILE_PATTERNS],
-      exclude: ['vendor/**']
+      exclude: [...DEFAULT_EXCLUDED_PATTERNS, 'vendor/**']
     })
     expect(parseFilePatterns(['k8s/**/*.yaml', ' ! k8s/generated/** '])).toEqual({
       include: ['k8s/**/*.yaml'],
@@ -88,9 +92,29 @@ describe('file patterns', () => {
     ['src/index.ts', false],
     ['node_modules/pkg/package.json', false],
     ['web/node_modules/pkg/x.yaml', false],
-    ['.git/info.json', false]
+    ['.git/info.json', false],
+    ['tsconfig.json', false],
+    ['packages/web/tsconfig.build.json', false],
+    ['jsconfig.json', false],
+    ['.eslintrc.json', false],
+    ['.vscode/settings.json', false],
+    ['.devcontainer/devcontainer.json', false],
+    ['.devcontainer/Dockerfile', true],
+    ['package-lock.json', false],
+    ['web/npm-shrinkwrap.json', false],
+    ['pnpm-lock.yaml', false],
+    ['package.json', true]
   ])('by default, %s → %s', (file, expected) => {
     expect(defaults(file)).toBe(expected)
+  })
+
+  it('leaves the default exclusions out when files names its own includes', () => {
+    const matches = fileMatcher(parseFilePatterns('**/*.json'))
+    expect(['tsconfig.json', 'package-lock.json', 'plan.json'].filter(matches)).toEqual([
+      'tsconfig.json',
+      'package-lock.json',
+      'plan.json'
+    ])
   })
 
   it('applies exclusions after includes, and never .git/ or node_modules/', () => {

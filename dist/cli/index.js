@@ -26989,6 +26989,24 @@ const DEFAULT_FILE_PATTERNS = [
     '.github/workflows/*',
     '.gitlab-ci.yml'
 ];
+/**
+ * What the defaults leave out: JSON that its own tools read with comments (TypeScript's and
+ * JavaScript's project files, ESLint's, VS Code's and dev containers' settings), which a JSON
+ * parser rejects, and npm's and pnpm's lock files, generated and often over the size limit. None
+ * is a configuration the policies judge; a pull request that touches one must not fail the gate
+ * with a parse error. Only with the default includes: `files` with includes gets exactly those.
+ */
+const DEFAULT_EXCLUDED_PATTERNS = [
+    '**/tsconfig*.json',
+    '**/jsconfig*.json',
+    '**/.eslintrc.json',
+    '**/.vscode/*.json',
+    '**/.devcontainer.json',
+    '**/.devcontainer/devcontainer.json',
+    '**/package-lock.json',
+    '**/npm-shrinkwrap.json',
+    '**/pnpm-lock.yaml'
+];
 /** GitHub lists at most this many files of a pull request. */
 const PULL_REQUEST_FILES_LIMIT = 3000;
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'push', 'merge_group']);
@@ -26998,7 +27016,7 @@ function defaultScope(eventName) {
 }
 /**
  * The `files` input: one glob a line, `!` excluding; blank lines and `#` comments ignored. With no
- * include line the defaults apply, so `!vendor/**` alone narrows the defaults.
+ * include line the defaults apply, with their exclusions, so `!vendor/**` alone narrows them.
  */
 function parseFilePatterns(input = '') {
     const lines = (typeof input === 'string' ? input.split(/\r?\n/) : [...input])
@@ -27006,7 +27024,12 @@ function parseFilePatterns(input = '') {
         .filter(line => line !== '' && !line.startsWith('#'));
     const include = lines.filter(line => !line.startsWith('!'));
     const exclude = lines.filter(line => line.startsWith('!')).map(line => line.slice(1).trim());
-    return { include: include.length > 0 ? include : [...DEFAULT_FILE_PATTERNS], exclude };
+    if (include.length > 0)
+        return { include, exclude };
+    return {
+        include: [...DEFAULT_FILE_PATTERNS],
+        exclude: [...DEFAULT_EXCLUDED_PATTERNS, ...exclude]
+    };
 }
 const ALWAYS_SKIPPED = /(^|\/)(\.git|node_modules)(\/|$)/;
 /** A predicate on workspace-relative, `/`-separated paths. */
