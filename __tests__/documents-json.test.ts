@@ -2,13 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  endOfJsonValue,
-  findJsonString,
-  lineAt,
-  locateJsonPath,
-  parseJson
-} from '../src/documents/json.js'
+import { endOfJsonValue, findJsonString, lineAt, parseJson } from '../src/documents/json.js'
+import { JsonIndex } from '../src/documents/positions.js'
 import { conftestParse } from './support/conftest-parse.js'
 
 async function conftestRejects(text: string): Promise<boolean> {
@@ -113,7 +108,7 @@ describe('positions in JSON text', () => {
     [['spec', 'dup'], 13, 2],
     [[], 1, 0]
   ] as const)('path %j reaches line %i (%i segments)', (segments, line, resolved) => {
-    const found = locateJsonPath(text, segments)
+    const found = new JsonIndex(text).locate(segments)
     expect([lineAt(text, found.offset), found.resolved]).toEqual([line, resolved])
   })
 
@@ -122,13 +117,13 @@ describe('positions in JSON text', () => {
     expect(lineAt(text, findJsonString(text, 'sidecar'))).toBe(7)
     expect(findJsonString(text, 'containers')).toBe(-1)
     expect(findJsonString(text, 'absent')).toBe(-1)
-    const start = locateJsonPath(text, ['spec', 'containers', 1]).offset
+    const start = new JsonIndex(text).locate(['spec', 'containers', 1]).offset
     // After the first container, "nginx" only appears escaped inside the note.
     expect(findJsonString(text, 'nginx', start)).toBe(-1)
   })
 
   it('finds where a value ends', () => {
-    const start = locateJsonPath(text, ['spec', 'containers', 0]).offset
+    const start = new JsonIndex(text).locate(['spec', 'containers', 0]).offset
     expect(text.slice(start, endOfJsonValue(text, start))).toBe('{"name": "app", "image": "nginx"}')
   })
 })

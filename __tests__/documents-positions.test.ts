@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { lineAt, locateJsonPath } from '../src/documents/json.js'
+import { lineAt } from '../src/documents/json.js'
 import { JsonIndex, LineIndex } from '../src/documents/positions.js'
+import { locateJsonPath } from './support/json-path-scan.js'
 import { repoRoot } from './support/tools.js'
 
 const fixtures = path.join(repoRoot, '__tests__', 'fixtures', 'documents')

@@ -6,11 +6,12 @@ import {
   isTerraformPlan,
   moduleDirectory,
   parseResourceAddress,
-  planResourceLine,
-  resourceChangeIndex,
+  resourceChangeLine,
+  resourceChangeLookup,
   terraformSourceLocation,
   type TerraformSources
 } from '../src/documents/tfplan.js'
+import { JsonIndex, LineIndex } from '../src/documents/positions.js'
 import { repoRoot } from './support/tools.js'
 
 const fixture = path.join(repoRoot, '__tests__', 'fixtures', 'documents', 'terraform')
@@ -90,6 +91,14 @@ describe('parseResourceAddress', () => {
 })
 
 describe('the resource entry in the plan', () => {
+  const changes = resourceChangeLookup(plan)
+  const planResourceLine = (address: string): number | undefined => {
+    const change = changes?.(address)
+    return change === undefined
+      ? undefined
+      : resourceChangeLine(new JsonIndex(planText), new LineIndex(planText), change)
+  }
+
   it.each([
     ['aws_s3_bucket.logs', 9],
     ['data.aws_iam_policy_document.read', 32],
@@ -98,13 +107,13 @@ describe('the resource entry in the plan', () => {
     // Without an instance key: the first instance.
     ['module.network.module.subnets.aws_subnet.private', 73]
   ])('%s is on line %i', (address, line) => {
-    expect(planResourceLine(planText, plan, address)).toBe(line)
+    expect(planResourceLine(address)).toBe(line)
     expect(planText.split('\n')[line - 1]).toContain('"address"')
   })
 
   it('is undefined for an address the plan does not change', () => {
-    expect(resourceChangeIndex(plan, 'aws_s3_bucket.other')).toBeUndefined()
-    expect(planResourceLine(planText, plan, 'aws_s3_bucket.other')).toBeUndefined()
+    expect(changes?.('aws_s3_bucket.other')).toBeUndefined()
+    expect(planResourceLine('aws_s3_bucket.other')).toBeUndefined()
   })
 })
 

@@ -30,7 +30,12 @@ import type { ParsedFile, SourceDocument } from '../findings.js'
 import { parseDockerfileWithLines, type DockerInstruction } from './dockerfile.js'
 import { endOfJsonValue, findJsonString } from './json.js'
 import { JsonIndex, LineIndex } from './positions.js'
-import { blockLine, isTerraformPlan, parseResourceAddress } from './tfplan.js'
+import {
+  blockLine,
+  parseResourceAddress,
+  resourceChangeLine,
+  resourceChangeLookup
+} from './tfplan.js'
 import { indexYamlBlock, scalarPositionText, type YamlPositionNode } from './yaml-positions.js'
 import { resolvePlainScalar, splitYamlParts, type YamlPart } from './yaml.js'
 
@@ -369,8 +374,7 @@ function jsonLocator(file: ParsedFile, document: SourceDocument): DocumentLocato
   const text = file.text
   const lines = lineIndex(file)
   const index = new JsonIndex(text)
-  const plan = isTerraformPlan(document.value) ? document.value : undefined
-  const changes = plan ? planChanges(plan) : undefined
+  const changes = resourceChangeLookup(document.value)
   const elementRange = (element: number): { start: number; end: number } | undefined => {
     if (!Array.isArray(document.value) || element >= document.value.length) return undefined
     const { offset: start, end } = index.locate([element])
@@ -383,11 +387,7 @@ function jsonLocator(file: ParsedFile, document: SourceDocument): DocumentLocato
     },
     value: (candidate, element) => {
       const change = changes?.(candidate)
-      if (change !== undefined) {
-        // The resource's entry in `resource_changes` (as planResourceLine).
-        const { offset, resolved } = index.locate(['resource_changes', change, 'address'])
-        return resolved >= 2 ? lines.lineAt(offset) : undefined
-      }
+      if (change !== undefined) return resourceChangeLine(index, lines, change)
       const range = element === undefined ? { start: 0, end: text.length } : elementRange(element)
       if (!range) return undefined
       const at = findJsonString(text, candidate, range.start, range.end)
@@ -398,26 +398,6 @@ function jsonLocator(file: ParsedFile, document: SourceDocument): DocumentLocato
       return range ? lines.lineAt(range.start) : undefined
     }
   }
-}
-
-/**
- * A plan's `resourceChangeIndex`, from maps built once: the first change with the exact address,
- * else the first whose address continues it with an instance key (`address[`).
- */
-function planChanges(plan: unknown): ((address: string) => number | undefined) | undefined {
-  if (!isTerraformPlan(plan) || !Array.isArray(plan.resource_changes)) return undefined
-  const exact = new Map<string, number>()
-  const instances = new Map<string, number>()
-  for (const [i, change] of plan.resource_changes.entries()) {
-    const address: unknown = (change as { address?: unknown } | null | undefined)?.address
-    if (typeof address !== 'string') continue
-    if (!exact.has(address)) exact.set(address, i)
-    for (let at = address.indexOf('['); at !== -1; at = address.indexOf('[', at + 1)) {
-      const prefix = address.slice(0, at)
-      if (!instances.has(prefix)) instances.set(prefix, i)
-    }
-  }
-  return address => exact.get(address) ?? instances.get(address)
 }
 
 // Dockerfiles ------------------------------------------------------------------------------------------

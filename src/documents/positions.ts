@@ -1,9 +1,9 @@
 /**
  * Position indexes over a file's text, each built in one pass and then answering every finding of
- * the file: offsets → lines, and JSON paths → offsets. They answer exactly as `lineAt` and
- * `locateJsonPath` (documents/json.ts) do, which scan the text from its start on every call.
+ * the file: offsets → lines, and JSON paths → offsets. Each answers what a scan of the text from
+ * its start would (`lineAt` in documents/json.ts; the tests hold the JSON index to such a scan).
  */
-import { endOfString } from './json.js'
+import { endOfString, isBlank, skipBlank } from './json.js'
 
 /** 1-based lines of offsets, by binary search over the text's line breaks. */
 export class LineIndex {
@@ -49,28 +49,22 @@ interface JsonContainer {
 
 const QUOTE = 0x22
 
-function isBlank(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
-}
-
-
 /** Where every member and element of a JSON text starts, from one pass over valid JSON. */
 export class JsonIndex {
-  /** Offset of the first non-blank character, where `locateJsonPath` starts. */
+  /** Offset of the first non-blank character: the root value. */
   private readonly rootAt: number
   private readonly root: JsonEntry
 
-  constructor(private readonly text: string) {
-    let i = 0
-    while (i < text.length && isBlank(text.charCodeAt(i))) i++
-    this.rootAt = i
-    this.root = indexJson(text, i)
+  constructor(text: string) {
+    this.rootAt = skipBlank(text, 0)
+    this.root = indexJson(text, this.rootAt)
   }
 
   /**
-   * As `locateJsonPath(text, path)`: the offset of the deepest element the path reaches (an
-   * object member's key, an array element's value) and how many segments it resolved; and, when
-   * that element is an object or array, the offset just past its end.
+   * The path (object keys and array indexes) resolved as far as it goes: the offset of the
+   * deepest element it reaches (an object member's key, where a reader looks; an array element's
+   * value) and how many segments it resolved; and, when that element is an object or array, the
+   * offset just past its end. Duplicate keys resolve to the last, the one JSON.parse keeps.
    */
   locate(path: readonly (string | number)[]): { offset: number; resolved: number; end?: number } {
     let entry = this.root

@@ -5,7 +5,8 @@
  * block in the `.tf` files when those are in the repository.
  */
 import path from 'node:path'
-import { lineAt, locateJsonPath } from './json.js'
+import { lineAt } from './json.js'
+import type { JsonIndex, LineIndex } from './positions.js'
 
 interface PlanShape {
   format_version: string
@@ -89,30 +90,36 @@ export function parseResourceAddress(address: string): ResourceAddress | undefin
 }
 
 /**
- * The index in `resource_changes` of a resource: the exact address, or its first instance when
- * the address names the resource without an instance key.
+ * The index in `resource_changes` of a resource, from maps built once per plan: the exact
+ * address, or its first instance when the address names the resource without an instance key
+ * (`address[`). Undefined when the value is not a plan.
  */
-export function resourceChangeIndex(plan: unknown, address: string): number | undefined {
+export function resourceChangeLookup(
+  plan: unknown
+): ((address: string) => number | undefined) | undefined {
   if (!isTerraformPlan(plan) || !Array.isArray(plan.resource_changes)) return undefined
-  const changes = plan.resource_changes
-  const exact = changes.findIndex(change => change?.address === address)
-  if (exact !== -1) return exact
-  const instance = changes.findIndex(
-    change => typeof change?.address === 'string' && change.address.startsWith(`${address}[`)
-  )
-  return instance === -1 ? undefined : instance
+  const exact = new Map<string, number>()
+  const instances = new Map<string, number>()
+  for (const [i, change] of plan.resource_changes.entries()) {
+    const address: unknown = (change as { address?: unknown } | null | undefined)?.address
+    if (typeof address !== 'string') continue
+    if (!exact.has(address)) exact.set(address, i)
+    for (let at = address.indexOf('['); at !== -1; at = address.indexOf('[', at + 1)) {
+      const prefix = address.slice(0, at)
+      if (!instances.has(prefix)) instances.set(prefix, i)
+    }
+  }
+  return address => exact.get(address) ?? instances.get(address)
 }
 
-/** 1-based line of the resource's entry (its `address` member) in the plan text. */
-export function planResourceLine(
-  planText: string,
-  plan: unknown,
-  address: string
+/** 1-based line of a resource change's entry (its `address` member) in the plan's text. */
+export function resourceChangeLine(
+  json: JsonIndex,
+  lines: LineIndex,
+  change: number
 ): number | undefined {
-  const index = resourceChangeIndex(plan, address)
-  if (index === undefined) return undefined
-  const { offset, resolved } = locateJsonPath(planText, ['resource_changes', index, 'address'])
-  return resolved >= 2 ? lineAt(planText, offset) : undefined
+  const { offset, resolved } = json.locate(['resource_changes', change, 'address'])
+  return resolved >= 2 ? lines.lineAt(offset) : undefined
 }
 
 /** Read access to the repository's Terraform sources, relative to the workspace. */
