@@ -121,16 +121,28 @@ function repositoryPath(file: string, workspace: string | undefined): string | u
   return relative.replace(/^\.\//, '')
 }
 
-const lineIndexes = new WeakMap<ParsedFile, LineIndex>()
+/** What locating has built for a file, on its first finding that needs it. */
+interface FileCache {
+  lines?: LineIndex
+  yamlParts?: YamlPart[]
+  locators: Map<number, DocumentLocator | undefined>
+}
 
-/** The file's line index, built on its first finding. */
-function lineIndex(file: ParsedFile): LineIndex {
-  let lines = lineIndexes.get(file)
-  if (!lines) {
-    lines = new LineIndex(file.text)
-    lineIndexes.set(file, lines)
+const fileCaches = new WeakMap<ParsedFile, FileCache>()
+
+function fileCache(file: ParsedFile): FileCache {
+  let cache = fileCaches.get(file)
+  if (!cache) {
+    cache = { locators: new Map() }
+    fileCaches.set(file, cache)
   }
-  return lines
+  return cache
+}
+
+/** The file's line index. */
+function lineIndex(file: ParsedFile): LineIndex {
+  const cache = fileCache(file)
+  return (cache.lines ??= new LineIndex(file.text))
 }
 
 // --- Rule 3: values quoted or named in the message ---------------------------------------------------
@@ -165,16 +177,10 @@ interface DocumentLocator {
   element(element: number): number | undefined
 }
 
-const locators = new WeakMap<ParsedFile, Map<number, DocumentLocator | undefined>>()
-
 function documentLocator(file: ParsedFile, document: SourceDocument): DocumentLocator | undefined {
-  let perFile = locators.get(file)
-  if (!perFile) {
-    perFile = new Map()
-    locators.set(file, perFile)
-  }
-  if (!perFile.has(document.index)) perFile.set(document.index, buildLocator(file, document))
-  return perFile.get(document.index)
+  const { locators } = fileCache(file)
+  if (!locators.has(document.index)) locators.set(document.index, buildLocator(file, document))
+  return locators.get(document.index)
 }
 
 function buildLocator(file: ParsedFile, document: SourceDocument): DocumentLocator | undefined {
@@ -194,15 +200,9 @@ function buildLocator(file: ParsedFile, document: SourceDocument): DocumentLocat
 
 // YAML ---------------------------------------------------------------------------------------------
 
-const yamlParts = new WeakMap<ParsedFile, YamlPart[]>()
-
 function yamlLocator(file: ParsedFile, documentIndex: number): DocumentLocator | undefined {
-  let parts = yamlParts.get(file)
-  if (!parts) {
-    parts = splitYamlParts(file.text)
-    yamlParts.set(file, parts)
-  }
-  const part = parts[documentIndex]
+  const cache = fileCache(file)
+  const part = (cache.yamlParts ??= splitYamlParts(file.text))[documentIndex]
   if (!part) return undefined
   const indexed = indexYamlBlock(part.text)
   if (indexed) return yamlPositionLocator(indexed, part.line)
