@@ -12694,7 +12694,7 @@ function endOfString(text, open) {
     }
 }
 /** 1-based line of an offset. */
-function json_lineAt(text, offset) {
+function lineAt(text, offset) {
     let line = 1;
     for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1))
         line++;
@@ -12714,7 +12714,7 @@ function parseJson(input, options = {}) {
     }
     const shape = scanShape(text, maxDepth);
     if (shape.tooDeepAt !== undefined) {
-        const line = json_lineAt(text, shape.tooDeepAt);
+        const line = lineAt(text, shape.tooDeepAt);
         return {
             error: {
                 message: `JSON nesting is deeper than ${maxDepth} levels (at line ${line}); policy-gate refuses ` +
@@ -12726,7 +12726,7 @@ function parseJson(input, options = {}) {
     // Go's float64 cannot hold 1e400; JSON.parse quietly makes it Infinity.
     if (/\d[eE]\+?\d{3}|\d{309}/.test(text) && hasInfinity(value)) {
         const match = [...text.matchAll(/-?\d+(\.\d+)?([eE][-+]?\d+)?/g)].find(m => !Number.isFinite(Number(m[0])));
-        const line = match?.index !== undefined ? json_lineAt(text, match.index) : undefined;
+        const line = match?.index !== undefined ? lineAt(text, match.index) : undefined;
         return {
             error: {
                 message: `the JSON number ${match?.[0].slice(0, 40) ?? ''} is too large for a 64-bit float; ` +
@@ -12735,7 +12735,7 @@ function parseJson(input, options = {}) {
             }
         };
     }
-    const line = json_lineAt(text, shape.start);
+    const line = lineAt(text, shape.start);
     if (Array.isArray(value) && value.length > maxDocuments) {
         return {
             error: {
@@ -12793,54 +12793,6 @@ function endOfJsonValue(text, start) {
     return i;
 }
 /**
- * Resolves a path (object keys and array indices) against the JSON value that starts at `start`,
- * as far as it goes. Returns the offset of the deepest element found — the key, for an object
- * member, as that is where a reader looks — and how many segments were resolved. Duplicate keys
- * resolve to the last one, which is the one JSON.parse keeps.
- */
-function json_locateJsonPath(text, path, start = 0) {
-    let valueAt = skipBlank(text, start);
-    let offset = valueAt;
-    let resolved = 0;
-    for (const segment of path) {
-        const open = text.charCodeAt(valueAt);
-        let found;
-        if (open === 0x7b && typeof segment === 'string') {
-            let i = skipBlank(text, valueAt + 1);
-            while (text.charCodeAt(i) === QUOTE) {
-                const keyEnd = endOfString(text, i) + 1;
-                const key = JSON.parse(text.slice(i, keyEnd));
-                const value = skipBlank(text, skipBlank(text, keyEnd) + 1);
-                if (key === segment)
-                    found = { key: i, value };
-                i = skipBlank(text, endOfJsonValue(text, value));
-                if (text.charCodeAt(i) !== 0x2c)
-                    break;
-                i = skipBlank(text, i + 1);
-            }
-        }
-        else if (open === 0x5b && typeof segment === 'number') {
-            let i = skipBlank(text, valueAt + 1);
-            for (let index = 0; text.charCodeAt(i) !== 0x5d && i < text.length; index++) {
-                if (index === segment) {
-                    found = { key: i, value: i };
-                    break;
-                }
-                i = skipBlank(text, endOfJsonValue(text, i));
-                if (text.charCodeAt(i) !== 0x2c)
-                    break;
-                i = skipBlank(text, i + 1);
-            }
-        }
-        if (!found)
-            break;
-        offset = found.key;
-        valueAt = found.value;
-        resolved++;
-    }
-    return { offset, resolved };
-}
-/**
  * Offset of the first string value equal to `value` within [start, end), skipping object keys
  * and text inside longer strings.
  */
@@ -12867,7 +12819,7 @@ function describeJsonError(text, error) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(reason)?.[1];
     const offset = position !== undefined ? Number(position) : firstSyntaxErrorOffset(text);
-    const line = json_lineAt(text, offset);
+    const line = lineAt(text, offset);
     const column = offset - text.lastIndexOf('\n', offset - 1);
     const detail = reason
         .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
@@ -16884,8 +16836,8 @@ var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./build/documents/positions.js
 /**
  * Position indexes over a file's text, each built in one pass and then answering every finding of
- * the file: offsets → lines, and JSON paths → offsets. They answer exactly as `lineAt` and
- * `locateJsonPath` (documents/json.ts) do, which scan the text from its start on every call.
+ * the file: offsets → lines, and JSON paths → offsets. Each answers what a scan of the text from
+ * its start would (`lineAt` in documents/json.ts; the tests hold the JSON index to such a scan).
  */
 
 /** 1-based lines of offsets, by binary search over the text's line breaks. */
@@ -16917,27 +16869,20 @@ class LineIndex {
     }
 }
 const positions_QUOTE = 0x22;
-function positions_isBlank(c) {
-    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 /** Where every member and element of a JSON text starts, from one pass over valid JSON. */
 class JsonIndex {
-    text;
-    /** Offset of the first non-blank character, where `locateJsonPath` starts. */
+    /** Offset of the first non-blank character: the root value. */
     rootAt;
     root;
     constructor(text) {
-        this.text = text;
-        let i = 0;
-        while (i < text.length && positions_isBlank(text.charCodeAt(i)))
-            i++;
-        this.rootAt = i;
-        this.root = indexJson(text, i);
+        this.rootAt = skipBlank(text, 0);
+        this.root = indexJson(text, this.rootAt);
     }
     /**
-     * As `locateJsonPath(text, path)`: the offset of the deepest element the path reaches (an
-     * object member's key, an array element's value) and how many segments it resolved; and, when
-     * that element is an object or array, the offset just past its end.
+     * The path (object keys and array indexes) resolved as far as it goes: the offset of the
+     * deepest element it reaches (an object member's key, where a reader looks; an array element's
+     * value) and how many segments it resolved; and, when that element is an object or array, the
+     * offset just past its end. Duplicate keys resolve to the last, the one JSON.parse keeps.
      */
     locate(path) {
         let entry = this.root;
@@ -16988,7 +16933,7 @@ function indexJson(text, rootAt) {
     };
     for (let i = rootAt; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        if (positions_isBlank(c) || c === 0x3a)
+        if (isBlank(c) || c === 0x3a)
             continue;
         if (c === 0x2c) {
             expectKey = stack[stack.length - 1]?.members !== undefined;
@@ -17030,7 +16975,7 @@ function indexJson(text, rootAt) {
         attach(i);
         while (i + 1 < text.length) {
             const d = text.charCodeAt(i + 1);
-            if (positions_isBlank(d) || d === 0x2c || d === 0x5d || d === 0x7d)
+            if (isBlank(d) || d === 0x2c || d === 0x5d || d === 0x7d)
                 break;
             i++;
         }
@@ -17114,26 +17059,33 @@ function parseResourceAddress(address) {
     return { modules, mode, type: steps[i], name: steps[i + 1] };
 }
 /**
- * The index in `resource_changes` of a resource: the exact address, or its first instance when
- * the address names the resource without an instance key.
+ * The index in `resource_changes` of a resource, from maps built once per plan: the exact
+ * address, or its first instance when the address names the resource without an instance key
+ * (`address[`). Undefined when the value is not a plan.
  */
-function resourceChangeIndex(plan, address) {
+function resourceChangeLookup(plan) {
     if (!isTerraformPlan(plan) || !Array.isArray(plan.resource_changes))
         return undefined;
-    const changes = plan.resource_changes;
-    const exact = changes.findIndex(change => change?.address === address);
-    if (exact !== -1)
-        return exact;
-    const instance = changes.findIndex(change => typeof change?.address === 'string' && change.address.startsWith(`${address}[`));
-    return instance === -1 ? undefined : instance;
+    const exact = new Map();
+    const instances = new Map();
+    for (const [i, change] of plan.resource_changes.entries()) {
+        const address = change?.address;
+        if (typeof address !== 'string')
+            continue;
+        if (!exact.has(address))
+            exact.set(address, i);
+        for (let at = address.indexOf('['); at !== -1; at = address.indexOf('[', at + 1)) {
+            const prefix = address.slice(0, at);
+            if (!instances.has(prefix))
+                instances.set(prefix, i);
+        }
+    }
+    return address => exact.get(address) ?? instances.get(address);
 }
-/** 1-based line of the resource's entry (its `address` member) in the plan text. */
-function planResourceLine(planText, plan, address) {
-    const index = resourceChangeIndex(plan, address);
-    if (index === undefined)
-        return undefined;
-    const { offset, resolved } = locateJsonPath(planText, ['resource_changes', index, 'address']);
-    return resolved >= 2 ? lineAt(planText, offset) : undefined;
+/** 1-based line of a resource change's entry (its `address` member) in the plan's text. */
+function resourceChangeLine(json, lines, change) {
+    const { offset, resolved } = json.locate(['resource_changes', change, 'address']);
+    return resolved >= 2 ? lines.lineAt(offset) : undefined;
 }
 /**
  * The directory of a module's sources: the root module's directory, then each call's `source`
@@ -17165,7 +17117,7 @@ function blockLine(text, resource) {
     const keyword = resource.mode === 'data' ? 'data' : 'resource';
     const pattern = new RegExp(`^[ \\t]*${keyword}[ \\t]+"?${escapeRegExp(resource.type)}"?[ \\t]+"?${escapeRegExp(resource.name)}"?[ \\t]*\\{`, 'm');
     const match = pattern.exec(text);
-    return match ? json_lineAt(text, match.index) : undefined;
+    return match ? lineAt(text, match.index) : undefined;
 }
 /**
  * Where a plan's resource is declared: the `.tf` file and line of its block, searching the
@@ -17591,15 +17543,19 @@ function repositoryPath(file, workspace) {
     }
     return relative.replace(/^\.\//, '');
 }
-const lineIndexes = new WeakMap();
-/** The file's line index, built on its first finding. */
-function lineIndex(file) {
-    let lines = lineIndexes.get(file);
-    if (!lines) {
-        lines = new LineIndex(file.text);
-        lineIndexes.set(file, lines);
+const fileCaches = new WeakMap();
+function fileCache(file) {
+    let cache = fileCaches.get(file);
+    if (!cache) {
+        cache = { locators: new Map() };
+        fileCaches.set(file, cache);
     }
-    return lines;
+    return cache;
+}
+/** The file's line index. */
+function lineIndex(file) {
+    const cache = fileCache(file);
+    return (cache.lines ??= new LineIndex(file.text));
 }
 // --- Rule 3: values quoted or named in the message ---------------------------------------------------
 const QUOTED = /(?<![\w])(?:'([^'\n]+)'|"([^"\n]+)"|`([^`\n]+)`|‘([^’\n]+)’|“([^”\n]+)”)(?![\w])/g;
@@ -17618,16 +17574,11 @@ function messageCandidates(message) {
         .filter(word => word.length >= 3 && /[-_./:@0-9]/.test(word) && /[A-Za-z0-9]/.test(word));
     return [...new Set([...quoted.filter(q => q.trim() !== ''), ...words])];
 }
-const locators = new WeakMap();
 function documentLocator(file, document) {
-    let perFile = locators.get(file);
-    if (!perFile) {
-        perFile = new Map();
-        locators.set(file, perFile);
-    }
-    if (!perFile.has(document.index))
-        perFile.set(document.index, buildLocator(file, document));
-    return perFile.get(document.index);
+    const { locators } = fileCache(file);
+    if (!locators.has(document.index))
+        locators.set(document.index, buildLocator(file, document));
+    return locators.get(document.index);
 }
 function buildLocator(file, document) {
     switch (file.parser) {
@@ -17644,14 +17595,9 @@ function buildLocator(file, document) {
     }
 }
 // YAML ---------------------------------------------------------------------------------------------
-const yamlParts = new WeakMap();
 function yamlLocator(file, documentIndex) {
-    let parts = yamlParts.get(file);
-    if (!parts) {
-        parts = splitYamlParts(file.text);
-        yamlParts.set(file, parts);
-    }
-    const part = parts[documentIndex];
+    const cache = fileCache(file);
+    const part = (cache.yamlParts ??= splitYamlParts(file.text))[documentIndex];
     if (!part)
         return undefined;
     const indexed = indexYamlBlock(part.text);
@@ -17820,8 +17766,7 @@ function jsonLocator(file, document) {
     const text = file.text;
     const lines = lineIndex(file);
     const index = new JsonIndex(text);
-    const plan = isTerraformPlan(document.value) ? document.value : undefined;
-    const changes = plan ? planChanges(plan) : undefined;
+    const changes = resourceChangeLookup(document.value);
     const elementRange = (element) => {
         if (!Array.isArray(document.value) || element >= document.value.length)
             return undefined;
@@ -17835,11 +17780,8 @@ function jsonLocator(file, document) {
         },
         value: (candidate, element) => {
             const change = changes?.(candidate);
-            if (change !== undefined) {
-                // The resource's entry in `resource_changes` (as planResourceLine).
-                const { offset, resolved } = index.locate(['resource_changes', change, 'address']);
-                return resolved >= 2 ? lines.lineAt(offset) : undefined;
-            }
+            if (change !== undefined)
+                return resourceChangeLine(index, lines, change);
             const range = element === undefined ? { start: 0, end: text.length } : elementRange(element);
             if (!range)
                 return undefined;
@@ -17851,29 +17793,6 @@ function jsonLocator(file, document) {
             return range ? lines.lineAt(range.start) : undefined;
         }
     };
-}
-/**
- * A plan's `resourceChangeIndex`, from maps built once: the first change with the exact address,
- * else the first whose address continues it with an instance key (`address[`).
- */
-function planChanges(plan) {
-    if (!isTerraformPlan(plan) || !Array.isArray(plan.resource_changes))
-        return undefined;
-    const exact = new Map();
-    const instances = new Map();
-    for (const [i, change] of plan.resource_changes.entries()) {
-        const address = change?.address;
-        if (typeof address !== 'string')
-            continue;
-        if (!exact.has(address))
-            exact.set(address, i);
-        for (let at = address.indexOf('['); at !== -1; at = address.indexOf('[', at + 1)) {
-            const prefix = address.slice(0, at);
-            if (!instances.has(prefix))
-                instances.set(prefix, i);
-        }
-    }
-    return address => exact.get(address) ?? instances.get(address);
 }
 // Dockerfiles ------------------------------------------------------------------------------------------
 function dockerfileLocator(text) {
